@@ -1,0 +1,7 @@
+"""Settings for a developer's machine and the quick start."""
+
+from .base import *  # noqa: F403
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}
+WHITENOISE_USE_FINDERS = True

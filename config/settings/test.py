@@ -1,0 +1,28 @@
+"""Settings for the test suite: PostgreSQL and Redis over real connections."""
+
+import os
+
+from .base import *  # noqa: F403
+
+DATABASES = {
+    "default": env.db(
+        "DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/shortbook"
+    ),
+}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# Each pytest-xdist worker or parallel run gets its own cache namespace.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": f"shortbook-test-{os.getpid()}",
+    }
+}
+CELERY_BROKER_URL = REDIS_URL
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+WHITENOISE_USE_FINDERS = True
+DEBUG = False

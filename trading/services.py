@@ -1,0 +1,1 @@
+def paper_account_open(*, user): raise NotImplementedError
