@@ -1,1 +1,228 @@
-def paper_account_open(*, user): raise NotImplementedError
+"""The only code that moves money.
+
+Every function here is one database transaction. Rows are locked through
+``_lock_accounts`` in primary-key order, so two concurrent calls touching the
+same accounts queue up instead of deadlocking, and a balance read under the lock
+cannot change before the entry that spends it is written.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from trading.errors import InsufficientFunds, InvalidAmount, LedgerImbalance
+from trading.models import AMOUNT_DIGITS, AMOUNT_PLACES, Account, Balance, JournalEntry, JournalLine
+
+QUANTUM = Decimal(1).scaleb(-AMOUNT_PLACES)
+MAX_AMOUNT = Decimal(10) ** (AMOUNT_DIGITS - AMOUNT_PLACES) - QUANTUM
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """One line to post: a signed amount of an asset on an account."""
+
+    account: Account
+    amount: Decimal
+    asset: str = "USD"
+
+
+def _check_amount(amount: Decimal) -> Decimal:
+    if not isinstance(amount, Decimal) or not amount.is_finite():
+        raise InvalidAmount("The amount must be a finite decimal number.")
+    if abs(amount) > MAX_AMOUNT:
+        raise InvalidAmount("The amount is too large.")
+    if amount != amount.quantize(QUANTUM):
+        raise InvalidAmount(f"The amount has more than {AMOUNT_PLACES} decimal places.")
+    if amount == 0:
+        raise InvalidAmount("The amount must not be zero.")
+    return amount
+
+
+def _lock_accounts(account_ids: Iterable[int]) -> dict[int, Account]:
+    """Lock accounts in primary-key order, the one order every service uses."""
+    ids = sorted(set(account_ids))
+    return {a.pk: a for a in Account.objects.filter(pk__in=ids).order_by("pk").select_for_update()}
+
+
+def _system_account(code: str) -> Account:
+    """Return one of the platform's own accounts, creating it on first use."""
+    account = Account.objects.filter(system_code=code).first()
+    if account is not None:
+        return account
+    try:
+        with transaction.atomic():
+            return Account.objects.create(system_code=code, kind=Account.Kind.SYSTEM)
+    except IntegrityError:
+        return Account.objects.get(system_code=code)
+
+
+@transaction.atomic
+def journal_post(
+    *,
+    kind: str,
+    postings: list[Posting],
+    memo: str = "",
+    created_by=None,
+    idempotency_key: str | None = None,
+) -> JournalEntry:
+    """Append one balanced journal entry and update the cached balances.
+
+    A paper account may not go below zero in any asset. With an
+    ``idempotency_key`` a retry returns the entry already written instead of
+    posting twice.
+    """
+    if idempotency_key is not None:
+        existing = JournalEntry.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for posting in postings:
+        _check_amount(posting.amount)
+        totals[posting.asset] += posting.amount
+    if not postings or any(total != 0 for total in totals.values()):
+        raise LedgerImbalance(f"Journal entry of kind {kind} does not balance: {dict(totals)}")
+
+    accounts = _lock_accounts(p.account.pk for p in postings)
+    deltas: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    for posting in postings:
+        deltas[(posting.account.pk, posting.asset)] += posting.amount
+
+    balances = []
+    for (account_id, asset), delta in sorted(deltas.items()):
+        balance, _ = Balance.objects.get_or_create(account_id=account_id, asset=asset)
+        new_amount = balance.amount + delta
+        if delta < 0 and new_amount < 0 and accounts[account_id].kind == Account.Kind.PAPER:
+            raise InsufficientFunds(
+                f"The account has {balance.amount} {asset}; this needs {-delta} {asset}."
+            )
+        balance.amount = new_amount
+        balances.append(balance)
+
+    try:
+        with transaction.atomic():
+            entry = JournalEntry.objects.create(
+                kind=kind, memo=memo[:255], created_by=created_by, idempotency_key=idempotency_key
+            )
+    except IntegrityError:
+        # A concurrent retry wrote the same entry first.
+        if idempotency_key is None:
+            raise
+        return JournalEntry.objects.get(idempotency_key=idempotency_key)
+    JournalLine.objects.bulk_create(
+        JournalLine(entry=entry, account_id=p.account.pk, asset=p.asset, amount=p.amount)
+        for p in postings
+    )
+    for balance in balances:
+        balance.save(update_fields=["amount"])
+    return entry
+
+
+@transaction.atomic
+def paper_account_open(*, user) -> Account:
+    """Open the user's paper account funded with the starting balance, once."""
+    existing = Account.objects.filter(user=user, kind=Account.Kind.PAPER).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            account = Account.objects.create(user=user, kind=Account.Kind.PAPER)
+    except IntegrityError:
+        return Account.objects.get(user=user, kind=Account.Kind.PAPER)
+    amount = settings.SHORTBOOK_STARTING_BALANCE
+    journal_post(
+        kind=JournalEntry.Kind.DEPOSIT,
+        postings=[
+            Posting(account=_system_account(Account.SystemCode.EQUITY), amount=-amount),
+            Posting(account=account, amount=amount),
+        ],
+        memo="Opening deposit of virtual funds",
+        idempotency_key=f"paper-account-open:{account.pk}",
+    )
+    return account
+
+
+@transaction.atomic
+def funds_grant(*, account: Account, amount: Decimal, reason: str, granted_by) -> JournalEntry:
+    """Grant virtual funds to a paper account (or remove them with a negative amount)."""
+    _check_amount(amount)
+    if account.kind != Account.Kind.PAPER:
+        raise InvalidAmount("Funds can only be granted to paper accounts.")
+    reason = reason.strip()
+    if not reason:
+        raise InvalidAmount("Say why the funds are granted.", fields={"reason": ["Required."]})
+    return journal_post(
+        kind=JournalEntry.Kind.GRANT,
+        postings=[
+            Posting(account=_system_account(Account.SystemCode.EQUITY), amount=-amount),
+            Posting(account=account, amount=amount),
+        ],
+        memo=reason,
+        created_by=granted_by,
+    )
+
+
+@transaction.atomic
+def funds_transfer(
+    *,
+    source: Account,
+    destination: Account,
+    amount: Decimal,
+    kind: str = JournalEntry.Kind.TRANSFER,
+    asset: str = "USD",
+    memo: str = "",
+    idempotency_key: str | None = None,
+) -> JournalEntry:
+    """Move a positive amount from one account to another."""
+    _check_amount(amount)
+    if amount < 0:
+        raise InvalidAmount("A transfer moves a positive amount.")
+    if source.pk == destination.pk:
+        raise InvalidAmount("A transfer needs two different accounts.")
+    return journal_post(
+        kind=kind,
+        postings=[
+            Posting(account=source, amount=-amount, asset=asset),
+            Posting(account=destination, amount=amount, asset=asset),
+        ],
+        memo=memo,
+        idempotency_key=idempotency_key,
+    )
+
+
+@transaction.atomic
+def account_reset(*, account: Account, requested_by=None) -> JournalEntry | None:
+    """Restore a paper account to the starting balance; its history stays.
+
+    The difference is posted against platform equity, so the reset is itself a
+    balanced entry in the account's history. Returns None when nothing changed.
+    """
+    if account.kind != Account.Kind.PAPER:
+        raise InvalidAmount("Only paper accounts can be reset.")
+    _lock_accounts([account.pk])
+    starting = settings.SHORTBOOK_STARTING_BALANCE
+    targets = {
+        balance.asset: balance.amount for balance in Balance.objects.filter(account=account)
+    }
+    targets.setdefault(account.currency, Decimal(0))
+    equity = _system_account(Account.SystemCode.EQUITY)
+    postings = []
+    for asset, amount in sorted(targets.items()):
+        delta = (starting if asset == account.currency else Decimal(0)) - amount
+        if delta:
+            postings += [
+                Posting(account=account, amount=delta, asset=asset),
+                Posting(account=equity, amount=-delta, asset=asset),
+            ]
+    if not postings:
+        return None
+    return journal_post(
+        kind=JournalEntry.Kind.RESET,
+        postings=postings,
+        memo="Paper account reset to the starting balance",
+        created_by=requested_by,
+    )

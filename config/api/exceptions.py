@@ -22,7 +22,7 @@ def _flatten(detail) -> dict | list | str:
     if isinstance(detail, dict):
         return {key: _flatten(value) for key, value in detail.items()}
     if isinstance(detail, list):
-        return [str(item) if not isinstance(item, dict | list) else _flatten(item) for item in detail]
+        return [_flatten(item) if isinstance(item, dict | list) else str(item) for item in detail]
     return str(detail)
 
 

@@ -1,6 +1,6 @@
 """Settings for a developer's machine and the quick start."""
 
-from .base import *  # noqa: F403
+from .base import *
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}

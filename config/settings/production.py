@@ -1,6 +1,6 @@
 """Settings for production: PostgreSQL, Redis, SMTP and HTTPS are required."""
 
-from .base import *  # noqa: F403
+from .base import *
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 DATABASES = {"default": env.db("DATABASE_URL")}
