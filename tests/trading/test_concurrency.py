@@ -89,3 +89,28 @@ def test_parallel_signups_each_get_one_funded_account(user_factory):
     assert len({r.pk for r in results}) == 1, results
     assert selectors.account_cash(account=results[0]) == Decimal("100000")
     assert JournalEntry.objects.filter(kind=JournalEntry.Kind.DEPOSIT).count() == 1
+
+
+def test_database_refuses_to_commit_an_unbalanced_entry(user):
+    from django.db import IntegrityError, transaction
+
+    from trading.models import JournalLine
+
+    account = selectors.paper_account_for_user(user=user)
+    with pytest.raises(IntegrityError, match="does not balance"), transaction.atomic():
+        entry = JournalEntry.objects.create(kind=JournalEntry.Kind.FEE)
+        JournalLine.objects.create(entry=entry, account=account, asset="USD", amount=5)
+    assert not JournalEntry.objects.filter(kind=JournalEntry.Kind.FEE).exists()
+
+
+def test_database_refuses_to_rewrite_journal_lines(user):
+    from django.db import IntegrityError
+
+    from trading.models import JournalLine
+
+    line = JournalLine.objects.get(account__user=user)
+    with pytest.raises(IntegrityError, match="append-only"):
+        JournalLine.objects.filter(pk=line.pk).update(amount=Decimal("1"))
+    with pytest.raises(IntegrityError, match="append-only"):
+        JournalLine.objects.filter(pk=line.pk).delete()
+    assert JournalLine.objects.get(pk=line.pk).amount == Decimal("100000")
