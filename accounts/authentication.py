@@ -15,7 +15,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
     def authenticate(self, request):
         header = authentication.get_authorization_header(request).decode("latin-1")
         scheme, _, key = header.partition(" ")
-        if scheme != self.keyword:
+        if scheme.lower() != self.keyword.lower():
             return None
         key = key.strip()
         if not key:
