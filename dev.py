@@ -511,7 +511,8 @@ def manage(*arguments: str, env: dict[str, str]) -> None:
 
 def prepare_var_dirs() -> None:
     base = var_dir()
-    for path in (base / "broker" / "queue", base / "broker" / "processed", base / "cache"):
+    for name in ("broker/queue", "broker/processed", "broker/control", "cache"):
+        path = base / name
         path.mkdir(parents=True, exist_ok=True)
 
 
