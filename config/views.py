@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.shortcuts import redirect, render
 from django.views.defaults import page_not_found as html_page_not_found
 from django.views.defaults import server_error as html_server_error
@@ -9,7 +10,9 @@ def landing(request):
     """Say what Shortbook is and lead to sign up."""
     if request.user.is_authenticated:
         return redirect("dashboard")
-    return render(request, "landing.html")
+    return render(
+        request, "landing.html", {"starting_balance": settings.SHORTBOOK_STARTING_BALANCE}
+    )
 
 
 def page_not_found(request, exception):

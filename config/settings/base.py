@@ -207,6 +207,7 @@ else:
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -214,7 +215,18 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_TASK_ROUTES = {"market.tasks.feeds_tick": {"queue": "feed"}}
+MARKET_TICK_SECONDS = env.float("MARKET_TICK_SECONDS", default=1.0)
 CELERY_BEAT_SCHEDULE = {
+    "market-feeds-tick": {
+        "task": "market.tasks.feeds_tick",
+        "schedule": MARKET_TICK_SECONDS,
+        "options": {"expires": max(MARKET_TICK_SECONDS * 5, 5)},
+    },
+    "market-listings-roll": {
+        "task": "market.tasks.listings_roll",
+        "schedule": env.float("MARKET_LISTINGS_SECONDS", default=600.0),
+    },
     "ledger-audit": {
         "task": "trading.tasks.ledger_audit",
         "schedule": env.float("LEDGER_AUDIT_SECONDS", default=3600.0),
@@ -231,6 +243,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Beat sends the market tick every second; say so only when something is wrong.
+        "celery.beat": {"level": "WARNING"},
+    },
 }
 ADMINS = [("Staff", a) for a in env.list("DJANGO_ADMINS", default=[])]
