@@ -1,0 +1,1 @@
+"""Pure pricing core: feeds, marks and option prices; no Django, no I/O, no clock."""
