@@ -313,19 +313,48 @@ def process_specs(*, port: int, redis: bool) -> list[ProcessSpec]:
     celery = [venv_tool("celery"), "-A", "config"]
     schedule = ["-s", str(var_dir() / "celerybeat-schedule")]
     specs = [ProcessSpec("web", [*uvicorn, "--host", "127.0.0.1", "--port", str(port)])]
+    queues = ["-Q", "celery"]
     if redis:
         specs += [
             ProcessSpec("beat", [*celery, "beat", "--loglevel", "INFO", *schedule]),
-            ProcessSpec("worker", [*celery, "worker", "--loglevel", "INFO"]),
+            ProcessSpec("worker", [*celery, "worker", *queues, "--loglevel", "INFO"]),
         ]
     else:
         specs += [
             ProcessSpec(
                 "worker",
-                [*celery, "worker", "-B", "--pool", "solo", "--loglevel", "INFO", *schedule],
+                [
+                    *celery,
+                    "worker",
+                    *queues,
+                    "-B",
+                    "--pool",
+                    "solo",
+                    "--loglevel",
+                    "INFO",
+                    *schedule,
+                ],
             ),
         ]
-    # The market's price feed joins here, as one more ProcessSpec.
+    # The price feed: a worker of its own on the "feed" queue, so ticks keep their
+    # pace whatever the other work; it logs only problems (a tick a second is noise).
+    specs.append(
+        ProcessSpec(
+            "feed",
+            [
+                *celery,
+                "worker",
+                "-Q",
+                "feed",
+                "-n",
+                "feed@%h",
+                "--pool",
+                "solo",
+                "--loglevel",
+                "WARNING",
+            ],
+        )
+    )
     return specs
 
 

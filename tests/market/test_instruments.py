@@ -9,12 +9,12 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from market.models import Instrument
-from market.services import instrument_set_status, instrument_upsert
+from market.services import instrument_set_status, instrument_upsert, underlying_upsert
 from trading.models import Account
 
 PERPETUAL = {
     "kind": Instrument.Kind.PERPETUAL,
-    "base_asset": "BTC",
+    "funding_interval_hours": 8,
     "tick_size": Decimal("0.5"),
     "lot_size": Decimal("0.0001"),
     "min_quantity": Decimal("0.0001"),
@@ -25,8 +25,20 @@ PERPETUAL = {
 }
 
 
+def btc():
+    return underlying_upsert(symbol="BTC", name="Bitcoin", initial_price=Decimal("50000"))
+
+
 def upsert(**changes):
-    return instrument_upsert(symbol="TEST-PERP", **{**PERPETUAL, **changes})
+    return instrument_upsert(symbol="TEST-PERP", **{"underlying": btc(), **PERPETUAL, **changes})
+
+
+TIERS_MANAGEMENT_FORM = {
+    "tiers-TOTAL_FORMS": "0",
+    "tiers-INITIAL_FORMS": "0",
+    "tiers-MIN_NUM_FORMS": "0",
+    "tiers-MAX_NUM_FORMS": "1000",
+}
 
 
 @pytest.mark.django_db
@@ -113,7 +125,12 @@ def test_admin_form_shows_the_model_validation_error(admin_client):
     url = reverse("admin:market_instrument_change", args=[instrument.pk])
     form = {
         **{name: str(value) for name, value in PERPETUAL.items()},
+        **TIERS_MANAGEMENT_FORM,
         "quote_asset": "USD",
+        "spread_rate": "0.0002",
+        "depth_per_level": "2",
+        "level_step_rate": "0.0005",
+        "whale_notional": "250000",
         "maker_fee_rate": "0.0002",
         "taker_fee_rate": "0.0005",
         "maintenance_margin_rate": "0.05",
@@ -133,7 +150,12 @@ def test_admin_form_saves_through_the_service(admin_client):
     url = reverse("admin:market_instrument_change", args=[instrument.pk])
     form = {
         **{name: str(value) for name, value in PERPETUAL.items()},
+        **TIERS_MANAGEMENT_FORM,
         "quote_asset": "USD",
+        "spread_rate": "0.0002",
+        "depth_per_level": "2",
+        "level_step_rate": "0.0005",
+        "whale_notional": "250000",
         "maker_fee_rate": "0.0001",
         "taker_fee_rate": "0.0004",
     }
