@@ -8,6 +8,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("accounts.api.urls")),
     path("", include("trading.api.urls")),
+    path("", include("market.api.urls")),
     # Anything else under /api/v1/ is a JSON 404, never an HTML page.
     re_path(r"^.*$", api_not_found),
 ]

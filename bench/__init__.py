@@ -1,0 +1,1 @@
+"""Benchmarks: scripts run by hand against PostgreSQL and Redis; see bench/README.md."""
