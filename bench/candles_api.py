@@ -11,13 +11,13 @@ percentile and maximum, and the query plan of the selector's candle query.
     REDIS_URL=redis://127.0.0.1:6379/7 .venv/bin/python -m bench.candles_api
 """
 
-import os
 import statistics
 import sys
 import time
-import warnings
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+
+from bench._db import configure, throwaway_database
 
 CANDLE_COUNT = 100_000
 BATCH_SIZE = 5_000
@@ -27,17 +27,6 @@ LIMIT = 1000
 SYMBOL = "BENCH-USD"
 TARGET_MEDIAN_MS = 30.0
 START = datetime(2025, 1, 1, tzinfo=UTC)
-
-
-def _configure() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    # Keep the throttle in the path, as in production, but never let it refuse the bench.
-    os.environ.setdefault("API_THROTTLE_ANON", "1000000/min")
-    # WhiteNoise's notice that no static files were collected; the bench serves none.
-    warnings.filterwarnings("ignore", "No directory at", UserWarning)
-    import django
-
-    django.setup()
 
 
 def _seed() -> str:
@@ -145,18 +134,10 @@ def _summary(name: str, timings: list[float]) -> str:
 
 
 def main() -> int:
-    _configure()
+    configure()
     from django.db import connection
-    from django.test.utils import (
-        setup_databases,
-        setup_test_environment,
-        teardown_databases,
-        teardown_test_environment,
-    )
 
-    setup_test_environment()
-    old_config = setup_databases(verbosity=0, interactive=False)
-    try:
+    with throwaway_database():
         print(f"Database {connection.settings_dict['NAME']}: seeding {CANDLE_COUNT:,} candles...")
         started = time.perf_counter()
         _seed()
@@ -174,9 +155,6 @@ def main() -> int:
         verdict = "meets" if median < TARGET_MEDIAN_MS else "MISSES"
         print(f"\nThe median {median:.2f} ms {verdict} the target of {TARGET_MEDIAN_MS:.0f} ms.")
         return 0 if median < TARGET_MEDIAN_MS else 1
-    finally:
-        teardown_databases(old_config, verbosity=0)
-        teardown_test_environment()
 
 
 if __name__ == "__main__":
