@@ -319,3 +319,35 @@ class Candle(models.Model):
 
     def __str__(self):
         return f"{self.instrument_id} {self.interval} {self.open_time:%Y-%m-%d %H:%M}"
+
+
+class Trade(models.Model):
+    """A trade on the platform's tape: what the ticker's last price and the whale feed show.
+
+    Trading reports every execution here; market keeps no account or user with it.
+    """
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="trades")
+    price = models.DecimalField(**PRICE)
+    quantity = models.DecimalField(**SIZE)
+    taker_side = models.CharField(max_length=4, choices=[("buy", "Buy"), ("sell", "Sell")])
+    is_whale = models.BooleanField(default=False)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["instrument", "-created_at"], name="market_trade_tape_idx"),
+            models.Index(
+                fields=["instrument", "-created_at"],
+                condition=models.Q(is_whale=True),
+                name="market_trade_whale_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.taker_side} {self.quantity} {self.instrument_id} @ {self.price}"
+
+    @property
+    def notional(self):
+        return self.price * self.quantity

@@ -12,7 +12,7 @@ from django.db.models import F, FloatField, Func, QuerySet
 
 from config.errors import Conflict, NotFound
 from market import indicators
-from market.models import Candle, Instrument
+from market.models import Candle, Instrument, Trade
 from market.quotes import Quote, instrument_quote
 from market.services import QUOTES_CACHE_KEY
 
@@ -290,3 +290,21 @@ def _candles_before(
         count -= len(batch)
         before = batch[0].open_time
     return bars
+
+
+def last_price(*, instrument: Instrument) -> Decimal | None:
+    """The price of the instrument's latest trade on the platform, if any."""
+    return (
+        Trade.objects.filter(instrument=instrument)
+        .order_by("-created_at", "-pk")
+        .values_list("price", flat=True)
+        .first()
+    )
+
+
+def trade_list(*, instrument: Instrument, whales_only: bool = False) -> QuerySet[Trade]:
+    """The instrument's public tape, newest first."""
+    trades = Trade.objects.filter(instrument=instrument)
+    if whales_only:
+        trades = trades.filter(is_whale=True)
+    return trades.order_by("-created_at", "-pk")

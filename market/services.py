@@ -12,11 +12,11 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from market import history, listings
-from market.models import Candle, Instrument, MarginTier, Underlying
+from market.models import Candle, Instrument, MarginTier, Trade, Underlying
 from market.pricing import feeds, marks
 from market.quotes import Quote, instrument_quote, to_tick
 from market.signals import tick_announced
@@ -512,3 +512,31 @@ def listings_roll(*, now: datetime | None = None) -> list[str]:
                     )
                     listed.append(symbol)
     return listed
+
+
+# Trades ----------------------------------------------------------------------------
+
+
+def trade_record(
+    *, instrument: Instrument, price: Decimal, quantity: Decimal, taker_side: str, at=None
+) -> Trade:
+    """Put an execution on the public tape and add its volume to the open candles."""
+    at = at or timezone.now()
+    trade = Trade.objects.create(
+        instrument=instrument,
+        price=price,
+        quantity=quantity,
+        taker_side=taker_side,
+        is_whale=price * quantity >= instrument.whale_notional,
+        created_at=at,
+    )
+    candles_add_volume(instrument=instrument, quantity=quantity, at=at)
+    return trade
+
+
+def candles_add_volume(*, instrument: Instrument, quantity: Decimal, at: datetime) -> None:
+    """Add traded quantity to the instrument's candles that are open at ``at``."""
+    for interval in CANDLE_SPANS:
+        Candle.objects.filter(
+            instrument=instrument, interval=interval, open_time=candle_open_time(at, interval)
+        ).update(volume=models.F("volume") + quantity)

@@ -140,3 +140,207 @@ class JournalLine(models.Model):
 
     def __str__(self):
         return f"{self.amount} {self.asset} on {self.account_id}"
+
+
+class Order(models.Model):
+    """An order a user placed: resting in the book, waiting for its trigger, or done."""
+
+    class Side(models.TextChoices):
+        BUY = "buy", "Buy"
+        SELL = "sell", "Sell"
+
+    class Type(models.TextChoices):
+        MARKET = "market", "Market"
+        LIMIT = "limit", "Limit"
+        STOP_MARKET = "stop_market", "Stop market"
+        STOP_LIMIT = "stop_limit", "Stop limit"
+        TAKE_PROFIT_MARKET = "take_profit_market", "Take-profit market"
+        TAKE_PROFIT_LIMIT = "take_profit_limit", "Take-profit limit"
+        TRAILING_STOP = "trailing_stop", "Trailing stop"
+
+    class TimeInForce(models.TextChoices):
+        GTC = "gtc", "Good till canceled"
+        IOC = "ioc", "Immediate or cancel"
+        FOK = "fok", "Fill or kill"
+        GTD = "gtd", "Good till date"
+
+    class TriggerBy(models.TextChoices):
+        MARK = "mark", "Mark price"
+        INDEX = "index", "Index price"
+        LAST = "last", "Last price"
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        PARTIALLY_FILLED = "partially_filled", "Partially filled"
+        FILLED = "filled", "Filled"
+        CANCELED = "canceled", "Canceled"
+        REJECTED = "rejected", "Rejected"
+        EXPIRED = "expired", "Expired"
+        TRIGGERED = "triggered", "Triggered"
+
+    class Role(models.TextChoices):
+        ENTRY = "entry", "Entry"
+        STOP_LOSS = "stop_loss", "Attached stop-loss"
+        TAKE_PROFIT = "take_profit", "Attached take-profit"
+
+    OPEN_STATUSES = (Status.NEW, Status.PARTIALLY_FILLED, Status.TRIGGERED)
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="orders")
+    instrument = models.ForeignKey(
+        "market.Instrument", on_delete=models.PROTECT, related_name="orders"
+    )
+    # NULL, not "", when absent: the unique constraint then ignores orders without one.
+    client_order_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    request_fingerprint = models.CharField(max_length=64, blank=True)
+    side = models.CharField(max_length=4, choices=Side.choices)
+    type = models.CharField(max_length=24, choices=Type.choices)
+    quantity = amount_field()
+    price = amount_field(null=True, blank=True)
+    stop_price = amount_field(null=True, blank=True)
+    trailing_amount = amount_field(null=True, blank=True)
+    trailing_percent = models.DecimalField(max_digits=8, decimal_places=4, null=True, blank=True)
+    trailing_best_price = amount_field(null=True, blank=True)
+    trigger_by = models.CharField(max_length=8, choices=TriggerBy.choices, default=TriggerBy.MARK)
+    time_in_force = models.CharField(
+        max_length=4, choices=TimeInForce.choices, default=TimeInForce.GTC
+    )
+    expire_at = models.DateTimeField(null=True, blank=True)
+    post_only = models.BooleanField(default=False)
+    reduce_only = models.BooleanField(default=False)
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.ENTRY)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="attached"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    # Time priority in the instrument's book; an amend that loses priority takes a new one.
+    sequence = models.BigIntegerField(default=0)
+    reject_reason = models.CharField(max_length=64, blank=True)
+    filled_quantity = amount_field(default=0)
+    average_price = amount_field(null=True, blank=True)
+    fees = amount_field(default=0)
+    triggered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "client_order_id"], name="trading_order_client_id_unique"
+            ),
+            models.CheckConstraint(condition=models.Q(quantity__gt=0), name="trading_order_qty"),
+            models.CheckConstraint(
+                condition=models.Q(filled_quantity__gte=0)
+                & models.Q(filled_quantity__lte=models.F("quantity")),
+                name="trading_order_filled_within_quantity",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["instrument", "status"], name="trading_order_book_idx"),
+            models.Index(fields=["instrument", "sequence"], name="trading_order_sequence_idx"),
+            models.Index(fields=["account", "status"], name="trading_order_account_idx"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.side} {self.quantity} {self.instrument_id} {self.type}"
+
+    @property
+    def remaining_quantity(self):
+        return self.quantity - self.filled_quantity
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class Fill(models.Model):
+    """One execution of an order, at one price, against a user or the outside market."""
+
+    class Liquidity(models.TextChoices):
+        MAKER = "maker", "Maker"
+        TAKER = "taker", "Taker"
+
+    class Counterparty(models.TextChoices):
+        USER = "user", "Another user's order"
+        MARKET = "market", "Outside liquidity"
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="fills")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="fills")
+    instrument = models.ForeignKey(
+        "market.Instrument", on_delete=models.PROTECT, related_name="fills"
+    )
+    side = models.CharField(max_length=4, choices=Order.Side.choices)
+    price = amount_field()
+    quantity = amount_field()
+    fee = amount_field(default=0)
+    liquidity = models.CharField(max_length=8, choices=Liquidity.choices)
+    counterparty = models.CharField(max_length=8, choices=Counterparty.choices)
+    realized_pnl = amount_field(default=0)
+    journal_entry = models.ForeignKey(
+        JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["account", "created_at"], name="trading_fill_account_idx"),
+            models.Index(fields=["instrument", "created_at"], name="trading_fill_instr_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.side} {self.quantity} @ {self.price}"
+
+
+class Position(models.Model):
+    """An account's net position in one instrument, and what it has earned and cost.
+
+    ``quantity`` is signed: positive long, negative short, zero flat (the row stays,
+    with the account's leverage and margin mode for the instrument).
+    """
+
+    class MarginMode(models.TextChoices):
+        CROSS = "cross", "Cross"
+        ISOLATED = "isolated", "Isolated"
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="positions")
+    instrument = models.ForeignKey(
+        "market.Instrument", on_delete=models.PROTECT, related_name="positions"
+    )
+    quantity = amount_field(default=0)
+    entry_price = amount_field(default=0)
+    leverage = models.DecimalField(max_digits=6, decimal_places=2)
+    margin_mode = models.CharField(
+        max_length=8, choices=MarginMode.choices, default=MarginMode.CROSS
+    )
+    isolated_margin = amount_field(default=0)
+    realized_pnl = amount_field(default=0)
+    fees_paid = amount_field(default=0)
+    funding_paid = amount_field(default=0)
+    borrow_interest_paid = amount_field(default=0)
+    financing_paid = amount_field(default=0)
+    premium_paid = amount_field(default=0)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["instrument_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "instrument"], name="trading_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(leverage__gte=1), name="trading_position_leverage_min"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} {self.instrument_id} @ {self.entry_price}"
+
+    @property
+    def side(self) -> str | None:
+        if self.quantity > 0:
+            return "long"
+        if self.quantity < 0:
+            return "short"
+        return None

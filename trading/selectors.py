@@ -1,12 +1,16 @@
 """Reads of paper accounts and the ledger that views, serializers and tasks share."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
-from trading import services
-from trading.models import Account, Balance, JournalEntry, JournalLine
+from market import selectors as market_selectors
+from market.models import Instrument
+from trading import engine, mappers, services
+from trading.models import Account, Balance, JournalEntry, JournalLine, Order, Position
+
+DEFAULT_LEVERAGE = Decimal(10)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +30,12 @@ def paper_account_for_user(*, user) -> Account:
 
 
 def account_cash(*, account: Account, asset: str | None = None) -> Decimal:
+    """An account's balance in one asset: cached for paper accounts, summed otherwise."""
+    if account.kind != Account.Kind.PAPER:
+        total = JournalLine.objects.filter(
+            account=account, asset=asset or account.currency
+        ).aggregate(total=Sum("amount"))["total"]
+        return total or Decimal(0)
     balance = (
         Balance.objects.filter(account=account, asset=asset or account.currency)
         .values_list("amount", flat=True)
@@ -34,22 +44,173 @@ def account_cash(*, account: Account, asset: str | None = None) -> Decimal:
     return balance if balance is not None else Decimal(0)
 
 
-def account_summary(*, account: Account) -> AccountSummary:
-    """Cash, equity, margin in use and what is available for new positions.
+@dataclass(frozen=True, slots=True)
+class PositionView:
+    """A position valued at the mark: what the dashboard, the API and margin checks see."""
 
-    With no open positions equity equals cash and no margin is in use.
-    """
+    position: Position
+    instrument: Instrument
+    side: str
+    quantity: Decimal
+    mark_price: Decimal
+    notional: Decimal
+    unrealized_pnl: Decimal
+    value: Decimal  # What the position adds to equity: PnL, or an option's worth.
+    initial_margin: Decimal
+    maintenance_margin: Decimal
+    liquidation_price: Decimal | None = None
+
+
+def _mark(instrument: Instrument, quotes: dict) -> Decimal:
+    if instrument.pk not in quotes:
+        if instrument.settlement_price is not None:
+            quotes[instrument.pk] = instrument.settlement_price
+        else:
+            quotes[instrument.pk] = market_selectors.ticker_get(instrument=instrument).mark_price
+    return quotes[instrument.pk]
+
+
+def _position_view(position: Position, quotes: dict) -> PositionView:
+    instrument = position.instrument
+    mark = _mark(instrument, quotes)
+    quantity = abs(position.quantity)
+    side = engine.Side.BUY if position.quantity > 0 else engine.Side.SELL
+    upnl = engine.unrealized_pnl(side, quantity, position.entry_price, mark)
+    notional = quantity * mark
+    if instrument.kind == Instrument.Kind.OPTION:
+        value = position.quantity * mark
+        if position.quantity > 0:
+            initial = maintenance = Decimal(0)  # A bought option risks only its premium.
+        else:
+            underlying = instrument.underlying.index_price or mark
+            margin = engine.option_short_margin(
+                engine.OptionKind(instrument.option_type),
+                strike=instrument.strike,
+                underlying_price=underlying,
+                mark_price=mark,
+                quantity=quantity,
+            )
+            initial, maintenance = margin.initial, margin.maintenance
+    else:
+        tiers = mappers.margin_tiers(instrument)
+        value = upnl
+        initial = engine.initial_margin(notional, leverage=position.leverage, tiers=tiers)
+        maintenance = engine.maintenance_margin(notional, tiers=tiers)
+    return PositionView(
+        position=position,
+        instrument=instrument,
+        side="long" if position.quantity > 0 else "short",
+        quantity=quantity,
+        mark_price=mark,
+        notional=notional,
+        unrealized_pnl=upnl,
+        value=value,
+        initial_margin=initial,
+        maintenance_margin=maintenance,
+    )
+
+
+def position_views(*, account: Account, quotes: dict | None = None) -> list[PositionView]:
+    """The account's open positions valued at the mark, with liquidation prices."""
+    quotes = {} if quotes is None else quotes
+    positions = (
+        Position.objects.filter(account=account)
+        .exclude(quantity=0)
+        .select_related("instrument", "instrument__underlying")
+        .prefetch_related("instrument__tiers")
+        .order_by("instrument__symbol")
+    )
+    views = [_position_view(position, quotes) for position in positions]
     cash = account_cash(account=account)
-    margin_used = Decimal(0)
-    equity = cash
+    equity = cash + sum((v.value for v in views), Decimal(0))
+    result = []
+    for view in views:
+        liquidation = None
+        if view.instrument.kind != Instrument.Kind.OPTION:
+            tiers = mappers.margin_tiers(view.instrument)
+            side = engine.Side.BUY if view.side == "long" else engine.Side.SELL
+            if view.position.margin_mode == Position.MarginMode.ISOLATED:
+                liquidation = engine.liquidation_price_isolated(
+                    side,
+                    view.quantity,
+                    view.position.entry_price,
+                    isolated_margin=view.position.isolated_margin,
+                    tiers=tiers,
+                )
+            else:
+                others = [v for v in views if v is not view]
+                liquidation = engine.liquidation_price_cross(
+                    side,
+                    view.quantity,
+                    view.position.entry_price,
+                    equity_excluding_position=equity - view.value,
+                    other_maintenance_margin=sum(
+                        (v.maintenance_margin for v in others), Decimal(0)
+                    ),
+                    tiers=tiers,
+                )
+            if liquidation is not None:
+                liquidation = _round_price(liquidation, view.instrument.tick_size)
+        result.append(replace(view, liquidation_price=liquidation))
+    return result
+
+
+def _round_price(price: Decimal, tick: Decimal) -> Decimal:
+    return (price / tick).quantize(Decimal(1)) * tick
+
+
+def open_orders_margin(*, account: Account) -> Decimal:
+    """Margin that resting limit orders hold: what they would need if they filled."""
+    total = Decimal(0)
+    orders = resting_orders().filter(account=account, reduce_only=False)
+    leverages = dict(
+        Position.objects.filter(account=account).values_list("instrument_id", "leverage")
+    )
+    for order in orders.select_related("instrument"):
+        notional = order.remaining_quantity * order.price
+        if order.instrument.kind == Instrument.Kind.OPTION:
+            if order.side == Order.Side.BUY:
+                total += notional
+            continue
+        leverage = leverages.get(order.instrument_id) or default_leverage(order.instrument)
+        total += notional / leverage
+    return total
+
+
+def resting_orders() -> QuerySet[Order]:
+    """Orders in a book: open limit orders, and stop-limits that have triggered."""
+    return Order.objects.filter(
+        Q(type=Order.Type.LIMIT) | Q(triggered_at__isnull=False),
+        status__in=Order.OPEN_STATUSES,
+        price__isnull=False,
+    )
+
+
+def default_leverage(instrument: Instrument) -> Decimal:
+    """An account's leverage on an instrument starts at the lower of 10x and its maximum."""
+    return min(DEFAULT_LEVERAGE, instrument.max_leverage)
+
+
+def account_summary(*, account: Account, quotes: dict | None = None) -> AccountSummary:
+    """Cash, equity at the mark, the margin in use and what is available for new orders."""
+    cash = account_cash(account=account)
+    views = position_views(account=account, quotes=quotes)
+    equity = cash + sum((v.value for v in views), Decimal(0))
+    margin_used = sum((v.initial_margin for v in views), Decimal(0)) + open_orders_margin(
+        account=account
+    )
     return AccountSummary(
         account_id=account.pk,
         currency=account.currency,
         cash=cash,
-        equity=equity,
-        margin_used=margin_used,
-        available=equity - margin_used,
+        equity=_money(equity),
+        margin_used=_money(margin_used),
+        available=_money(equity - margin_used),
     )
+
+
+def _money(amount: Decimal) -> Decimal:
+    return amount.quantize(Decimal("0.00000001"))
 
 
 def ledger_line_list(
@@ -94,9 +255,12 @@ def ledger_problems() -> list[LedgerProblem]:
     for entry_id in empty:
         problems.append(LedgerProblem("empty entry", f"entry #{entry_id} has no lines"))
 
+    # Only paper accounts keep a cached balance; the platform's are sums of lines.
     sums = {
         (row["account_id"], row["asset"]): row["total"]
-        for row in JournalLine.objects.values("account_id", "asset").annotate(total=Sum("amount"))
+        for row in JournalLine.objects.filter(account__kind=Account.Kind.PAPER)
+        .values("account_id", "asset")
+        .annotate(total=Sum("amount"))
     }
     cached = {(b.account_id, b.asset): b.amount for b in Balance.objects.all()}
     for key in sorted(set(sums) | set(cached)):

@@ -1,9 +1,8 @@
-"""The only code that moves money.
+"""Paper accounts and the double-entry ledger.
 
-Every function here is one database transaction. Rows are locked through
-``_lock_accounts`` in primary-key order, so two concurrent calls touching the
-same accounts queue up instead of deadlocking, and a balance read under the lock
-cannot change before the entry that spends it is written.
+Rows are locked through ``_lock_accounts`` in primary-key order, so two concurrent
+calls touching the same accounts queue up instead of deadlocking, and a balance read
+under the lock cannot change before the entry that spends it is written.
 """
 
 from collections import defaultdict
@@ -87,16 +86,21 @@ def journal_post(
     if not postings or any(total != 0 for total in totals.values()):
         raise LedgerImbalance(f"Journal entry of kind {kind} does not balance: {dict(totals)}")
 
-    accounts = _lock_accounts(p.account.pk for p in postings)
+    # Only paper accounts carry a cached balance and can be overdrawn, so only they
+    # are locked: the platform's own accounts would otherwise be one hot row that
+    # every trade on every instrument waits for. Their balances are sums of lines.
+    paper = {p.account.pk for p in postings if p.account.kind == Account.Kind.PAPER}
+    _lock_accounts(paper)
     deltas: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
     for posting in postings:
-        deltas[(posting.account.pk, posting.asset)] += posting.amount
+        if posting.account.pk in paper:
+            deltas[(posting.account.pk, posting.asset)] += posting.amount
 
     balances = []
     for (account_id, asset), delta in sorted(deltas.items()):
         balance, _ = Balance.objects.get_or_create(account_id=account_id, asset=asset)
         new_amount = balance.amount + delta
-        if delta < 0 and new_amount < 0 and accounts[account_id].kind == Account.Kind.PAPER:
+        if delta < 0 and new_amount < 0:
             raise InsufficientFunds(
                 f"The account has {balance.amount} {asset}; this needs {-delta} {asset}."
             )

@@ -1,0 +1,123 @@
+"""Pure trading core: order book, matching, triggers, margin, PnL and costs.
+
+No Django, no I/O, no clock: values in, values out, deterministic. Prices are
+ticks and quantities lots (`int`) in the book and matching; money is `Decimal`
+in margin, positions, costs and options. Each module states its rules at the top.
+"""
+
+from trading.engine.book import OrderBook
+from trading.engine.costs import borrow_interest, fee, funding_payment, overnight_financing
+from trading.engine.errors import EngineError
+from trading.engine.margin import (
+    MarginTier,
+    flat_tiers,
+    initial_margin,
+    liquidation_price,
+    liquidation_price_at_rate,
+    liquidation_price_cross,
+    liquidation_price_isolated,
+    maintenance_margin,
+    margin_tiers,
+    should_liquidate,
+    tier_for,
+)
+from trading.engine.matching import fills_on_reference, match, reduce_only_lots
+from trading.engine.options import OptionMargin, option_payoff, option_short_margin
+from trading.engine.positions import (
+    Position,
+    PositionChange,
+    apply_fill,
+    average_entry_price,
+    notional,
+    realized_pnl,
+    unrealized_pnl,
+)
+from trading.engine.triggers import (
+    OcoPair,
+    TrailingState,
+    bracket_exits,
+    oco_partner_to_cancel,
+    should_trigger,
+    trailing_start,
+    trailing_stop_price,
+    trailing_update,
+    trigger_price,
+    triggered_order,
+)
+from trading.engine.types import (
+    BookDepth,
+    DepthLevel,
+    Fill,
+    InstrumentSpec,
+    Liquidity,
+    MatchResult,
+    OptionKind,
+    Order,
+    OrderStatus,
+    OrderType,
+    OutsideLiquidity,
+    RejectReason,
+    RestingOrder,
+    Side,
+    TimeInForce,
+    TriggerBy,
+)
+
+__all__ = [
+    "BookDepth",
+    "DepthLevel",
+    "EngineError",
+    "Fill",
+    "InstrumentSpec",
+    "Liquidity",
+    "MarginTier",
+    "MatchResult",
+    "OcoPair",
+    "OptionKind",
+    "OptionMargin",
+    "Order",
+    "OrderBook",
+    "OrderStatus",
+    "OrderType",
+    "OutsideLiquidity",
+    "Position",
+    "PositionChange",
+    "RejectReason",
+    "RestingOrder",
+    "Side",
+    "TimeInForce",
+    "TrailingState",
+    "TriggerBy",
+    "apply_fill",
+    "average_entry_price",
+    "borrow_interest",
+    "bracket_exits",
+    "fee",
+    "fills_on_reference",
+    "flat_tiers",
+    "funding_payment",
+    "initial_margin",
+    "liquidation_price",
+    "liquidation_price_at_rate",
+    "liquidation_price_cross",
+    "liquidation_price_isolated",
+    "maintenance_margin",
+    "margin_tiers",
+    "match",
+    "notional",
+    "oco_partner_to_cancel",
+    "option_payoff",
+    "option_short_margin",
+    "overnight_financing",
+    "realized_pnl",
+    "reduce_only_lots",
+    "should_liquidate",
+    "should_trigger",
+    "tier_for",
+    "trailing_start",
+    "trailing_stop_price",
+    "trailing_update",
+    "trigger_price",
+    "triggered_order",
+    "unrealized_pnl",
+]

@@ -1,0 +1,40 @@
+"""The only code that writes trading rows: the ledger, paper accounts, orders, positions.
+
+Every public function is one database transaction and takes keyword arguments.
+Locks are always taken in one order: the instrument's row (its order book), then
+trading accounts by primary key.
+"""
+
+from trading.services.ledger import (
+    Posting,
+    _system_account,
+    account_reset,
+    funds_grant,
+    funds_transfer,
+    journal_post,
+    paper_account_open,
+)
+from trading.services.orders import (
+    leverage_set,
+    order_amend,
+    order_cancel,
+    order_cancel_all,
+    order_place,
+    position_close,
+)
+
+__all__ = [
+    "Posting",
+    "_system_account",
+    "account_reset",
+    "funds_grant",
+    "funds_transfer",
+    "journal_post",
+    "leverage_set",
+    "order_amend",
+    "order_cancel",
+    "order_cancel_all",
+    "order_place",
+    "paper_account_open",
+    "position_close",
+]

@@ -1,0 +1,873 @@
+"""Orders, fills and positions: place, amend, cancel, close, set leverage.
+
+Each public function is one transaction. It locks the instrument's row first (the
+order book has one writer at a time), then trading accounts in primary-key order.
+The pure engine decides the matching; this module persists what it decided: the
+order, its fills, the makers' orders, both sides' positions, and one ledger entry
+per account for the fees, realised PnL and option premiums the order moved.
+
+A refused order changes nothing: every check that needs the outcome of matching
+(margin, position size) runs after it, inside the transaction, and a refusal rolls
+the whole transaction back.
+"""
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from config.errors import Conflict, DomainError, NotFound
+from market import selectors as market_selectors
+from market.models import Instrument
+from trading import engine, mappers
+from trading.models import Account, Fill, JournalEntry, Order, Position
+from trading.services.ledger import (
+    Posting,
+    _lock_accounts,
+    _system_account,
+    journal_post,
+)
+
+OUTSIDE_LEVELS = 25
+DEADLOCK_RETRIES = 3
+MONEY = Decimal("0.00000001")
+CONDITIONAL_TYPES = {
+    Order.Type.STOP_MARKET,
+    Order.Type.STOP_LIMIT,
+    Order.Type.TAKE_PROFIT_MARKET,
+    Order.Type.TAKE_PROFIT_LIMIT,
+    Order.Type.TRAILING_STOP,
+}
+LIMIT_PRICED_TYPES = {Order.Type.LIMIT, Order.Type.STOP_LIMIT, Order.Type.TAKE_PROFIT_LIMIT}
+ENGINE_CODES = {
+    "price_off_tick": "invalid_price",
+    "quantity_off_lot": "invalid_quantity",
+    "invalid_stop_price": "invalid_stop_price",
+}
+
+
+class OrderRefused(DomainError):
+    """A pre-trade or post-trade check refused the order; nothing changed."""
+
+    code = "order_refused"
+    default_message = "The order was refused."
+
+
+@dataclass(frozen=True, slots=True)
+class Exit:
+    """An attached stop-loss or take-profit: a trigger price and an optional limit price."""
+
+    stop_price: Decimal
+    price: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRequest:
+    """What a client asked for; the same client_order_id must come with the same request."""
+
+    instrument: str
+    side: str
+    type: str
+    quantity: Decimal
+    price: Decimal | None = None
+    stop_price: Decimal | None = None
+    trailing_amount: Decimal | None = None
+    trailing_percent: Decimal | None = None
+    trigger_by: str = Order.TriggerBy.MARK
+    time_in_force: str = Order.TimeInForce.GTC
+    expire_at: datetime | None = None
+    post_only: bool = False
+    reduce_only: bool = False
+    stop_loss: Exit | None = None
+    take_profit: Exit | None = None
+
+    def fingerprint(self) -> str:
+        def plain(value):
+            if isinstance(value, Exit):
+                return [plain(value.stop_price), plain(value.price)]
+            if isinstance(value, Decimal):
+                return str(value.normalize())
+            if isinstance(value, datetime):
+                return value.isoformat()
+            return value
+
+        body = {name: plain(getattr(self, name)) for name in self.__dataclass_fields__}
+        return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(slots=True)
+class _AccountMoves:
+    """What one order's fills moved for one account, posted as one journal entry."""
+
+    fee: Decimal = Decimal(0)
+    pnl: Decimal = Decimal(0)
+    premium: Decimal = Decimal(0)  # Paid (positive) or received (negative).
+    orders: set = field(default_factory=set)
+
+
+# Public services -------------------------------------------------------------------
+
+
+def order_place(
+    *,
+    account: Account,
+    request: OrderRequest,
+    client_order_id: str | None = None,
+    now: datetime | None = None,
+) -> tuple[Order, bool]:
+    """Place an order; return it and whether it is new (False: an idempotent retry)."""
+    return _retrying_deadlocks(
+        lambda: _order_place(
+            account=account, request=request, client_order_id=client_order_id, now=now
+        )
+    )
+
+
+@transaction.atomic
+def order_cancel(*, account: Account, order_id: int) -> Order:
+    """Cancel an open order of the account, and the exits attached to it."""
+    order = _own_order(account=account, order_id=order_id)
+    _lock_instrument(order.instrument_id)
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if not order.is_open:
+        raise Conflict(
+            f"The order is {order.get_status_display().lower()} and cannot be canceled.",
+            code="order_not_open",
+        )
+    _close_order(order, Order.Status.CANCELED)
+    for child in order.attached.filter(status__in=Order.OPEN_STATUSES):
+        _close_order(child, Order.Status.CANCELED)
+    return order
+
+
+@transaction.atomic
+def order_cancel_all(*, account: Account, instrument: Instrument | None = None) -> list[Order]:
+    """Cancel every open order of the account, on one instrument or on all."""
+    orders = Order.objects.filter(account=account, status__in=Order.OPEN_STATUSES)
+    if instrument is not None:
+        orders = orders.filter(instrument=instrument)
+    canceled = []
+    for instrument_id in sorted(set(orders.values_list("instrument_id", flat=True))):
+        _lock_instrument(instrument_id)
+    for order in orders.select_for_update().order_by("pk"):
+        _close_order(order, Order.Status.CANCELED)
+        canceled.append(order)
+    return canceled
+
+
+def order_amend(
+    *,
+    account: Account,
+    order_id: int,
+    price: Decimal | None = None,
+    quantity: Decimal | None = None,
+    stop_price: Decimal | None = None,
+    now: datetime | None = None,
+) -> Order:
+    """Change an open order's price, stop price or quantity.
+
+    Lowering only the quantity keeps the order's place in the queue; any other change
+    puts it at the back, as on every exchange. A new price that crosses the book
+    trades at once, like a new order.
+    """
+    return _retrying_deadlocks(
+        lambda: _order_amend(
+            account=account,
+            order_id=order_id,
+            price=price,
+            quantity=quantity,
+            stop_price=stop_price,
+            now=now,
+        )
+    )
+
+
+def position_close(*, account: Account, instrument: Instrument, now=None) -> Order:
+    """Close the account's whole position in the instrument at the market."""
+    position = Position.objects.filter(account=account, instrument=instrument).first()
+    if position is None or position.quantity == 0:
+        raise NotFound(f"There is no open position in {instrument.symbol}.")
+    request = OrderRequest(
+        instrument=instrument.symbol,
+        side=Order.Side.SELL if position.quantity > 0 else Order.Side.BUY,
+        type=Order.Type.MARKET,
+        quantity=abs(position.quantity),
+        time_in_force=Order.TimeInForce.IOC,
+        reduce_only=True,
+    )
+    order, _ = order_place(account=account, request=request, now=now)
+    return order
+
+
+@transaction.atomic
+def leverage_set(*, account: Account, instrument: Instrument, leverage: Decimal) -> Position:
+    """Set the account's leverage on an instrument (1x up to the instrument's maximum)."""
+    from trading import selectors
+
+    instrument = _lock_instrument(instrument.pk)
+    if not leverage.is_finite() or not Decimal(1) <= leverage <= instrument.max_leverage:
+        raise OrderRefused(
+            f"Leverage must be between 1x and {instrument.max_leverage.normalize()}x.",
+            code="invalid_leverage",
+            fields={"leverage": ["Out of range."]},
+        )
+    if leverage != leverage.quantize(Decimal("0.01")):
+        raise OrderRefused("Leverage has at most two decimals.", code="invalid_leverage")
+    _lock_accounts([account.pk])
+    position = _position(account, instrument)
+    position.leverage = leverage
+    position.save(update_fields=["leverage", "updated_at"])
+    if selectors.account_summary(account=account).available < 0:
+        raise OrderRefused(
+            "At that leverage your positions and orders would need more margin than you have.",
+            code="insufficient_margin",
+        )
+    return position
+
+
+# Placing --------------------------------------------------------------------------
+
+
+def _retrying_deadlocks(work):
+    """Run a service again when PostgreSQL chose it as a deadlock victim."""
+    for attempt in range(DEADLOCK_RETRIES):
+        try:
+            with transaction.atomic():
+                return work()
+        except OperationalError as error:
+            deadlock = getattr(getattr(error, "__cause__", None), "sqlstate", None) == "40P01"
+            if not deadlock or attempt == DEADLOCK_RETRIES - 1 or transaction.get_connection(
+            ).in_atomic_block:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _order_place(*, account, request: OrderRequest, client_order_id, now) -> tuple[Order, bool]:
+    now = now or timezone.now()
+    instrument = Instrument.objects.filter(symbol=request.instrument).first()
+    if instrument is None:
+        raise OrderRefused(
+            f"No instrument is called {request.instrument}.",
+            code="unknown_instrument",
+            fields={"instrument": ["Unknown symbol."]},
+        )
+    instrument = _lock_instrument(instrument.pk)
+    fingerprint = request.fingerprint()
+    if client_order_id:
+        existing = Order.objects.filter(account=account, client_order_id=client_order_id).first()
+        if existing is not None:
+            return _idempotent(existing, fingerprint), False
+    _check_instrument(instrument, now)
+    spec = mappers.instrument_spec(instrument)
+    _check_sizes(instrument, spec, request)
+    _lock_accounts([account.pk])
+    position = _position(account, instrument)
+    if request.reduce_only and not _reduces(position.quantity, request.side):
+        raise OrderRefused(
+            "A reduce-only order must be on the other side of an open position.",
+            code="reduce_only_would_increase",
+        )
+    quote = _quote(instrument)
+    _check_exits(request, quote.mark_price)
+    try:
+        with transaction.atomic():
+            order = Order.objects.create(
+                account=account,
+                instrument=instrument,
+                client_order_id=client_order_id or None,
+                request_fingerprint=fingerprint,
+                side=request.side,
+                type=request.type,
+                quantity=request.quantity,
+                price=request.price,
+                stop_price=request.stop_price,
+                trailing_amount=request.trailing_amount,
+                trailing_percent=request.trailing_percent,
+                trigger_by=request.trigger_by,
+                time_in_force=request.time_in_force,
+                expire_at=request.expire_at,
+                post_only=request.post_only,
+                reduce_only=request.reduce_only,
+                sequence=_next_sequence(instrument),
+            )
+    except IntegrityError:
+        # The same client_order_id placed concurrently on another instrument.
+        existing = Order.objects.get(account=account, client_order_id=client_order_id)
+        return _idempotent(existing, fingerprint), False
+
+    if request.type in CONDITIONAL_TYPES:
+        _arm_conditional(order, instrument, quote)
+    else:
+        _execute(order, instrument, spec, quote, now)
+    _attach_exits(order, request)
+    _check_margin(account, order, position_before=position.quantity)
+    return order, True
+
+
+def _idempotent(existing: Order, fingerprint: str) -> Order:
+    if existing.request_fingerprint != fingerprint:
+        raise Conflict(
+            "This client_order_id was already used for a different order.",
+            code="duplicate_client_order_id",
+            fields={"client_order_id": ["Already used with another request."]},
+        )
+    return existing
+
+
+def _lock_instrument(instrument_id: int) -> Instrument:
+    return (
+        Instrument.objects.select_for_update(of=("self",))
+        .select_related("underlying")
+        .get(pk=instrument_id)
+    )
+
+
+def _next_sequence(instrument: Instrument) -> int:
+    """The next time priority in the instrument's book (the caller holds its lock)."""
+    top = Order.objects.filter(instrument=instrument).aggregate(top=Max("sequence"))["top"]
+    return (top or 0) + 1
+
+
+def _check_instrument(instrument: Instrument, now: datetime) -> None:
+    if instrument.status == Instrument.Status.HALTED:
+        raise OrderRefused(f"Trading in {instrument.symbol} is halted.", code="instrument_halted")
+    if instrument.status == Instrument.Status.SETTLED or (
+        instrument.expiry is not None and instrument.expiry <= now
+    ):
+        raise OrderRefused(f"{instrument.symbol} has expired.", code="instrument_expired")
+
+
+def _check_sizes(instrument: Instrument, spec: engine.InstrumentSpec, request: OrderRequest):
+    quantity = request.quantity
+    if not quantity.is_finite() or quantity <= 0:
+        raise _field_error("quantity", "invalid_quantity", "The quantity must be positive.")
+    if quantity % instrument.lot_size:
+        raise _field_error(
+            "quantity",
+            "invalid_quantity",
+            f"The quantity must be a multiple of the lot size {instrument.lot_size.normalize()}.",
+        )
+    if quantity < instrument.min_quantity or quantity > instrument.max_quantity:
+        raise _field_error(
+            "quantity",
+            "invalid_quantity",
+            f"The quantity must be between {instrument.min_quantity.normalize()} and "
+            f"{instrument.max_quantity.normalize()}.",
+        )
+    for name in ("price", "stop_price", "trailing_amount"):
+        value = getattr(request, name)
+        if value is None:
+            continue
+        if not value.is_finite() or value <= 0:
+            raise _field_error(name, "invalid_price", "The price must be positive.")
+        if value % instrument.tick_size:
+            raise _field_error(
+                name,
+                "invalid_price",
+                f"The price must be a multiple of the tick size "
+                f"{instrument.tick_size.normalize()}.",
+            )
+    try:
+        _engine_shape(request, spec)
+    except engine.EngineError as error:
+        code = ENGINE_CODES.get(error.code, error.code)
+        raise OrderRefused(str(error), code=code) from error
+
+
+def _engine_shape(request: OrderRequest, spec: engine.InstrumentSpec) -> engine.Order:
+    """Let the engine check the order's shape: which fields each type and flag needs."""
+    return engine.Order(
+        id=0,
+        account_id=0,
+        side=engine.Side(request.side),
+        type=engine.OrderType(request.type),
+        quantity_lots=spec.to_lots(request.quantity),
+        sequence=1,
+        price_ticks=None if request.price is None else spec.to_ticks(request.price),
+        stop_price_ticks=(
+            None if request.stop_price is None else spec.to_ticks(request.stop_price)
+        ),
+        trailing_ticks=(
+            None if request.trailing_amount is None else spec.to_ticks(request.trailing_amount)
+        ),
+        trailing_percent=request.trailing_percent,
+        trigger_by=engine.TriggerBy(request.trigger_by),
+        time_in_force=engine.TimeInForce(request.time_in_force),
+        expire_at=request.expire_at.timestamp() if request.expire_at else None,
+        post_only=request.post_only,
+        reduce_only=request.reduce_only,
+    )
+
+
+def _field_error(name: str, code: str, message: str) -> OrderRefused:
+    return OrderRefused(message, code=code, fields={name: [message]})
+
+
+def _reduces(position_quantity: Decimal, side: str) -> bool:
+    return (position_quantity > 0 and side == Order.Side.SELL) or (
+        position_quantity < 0 and side == Order.Side.BUY
+    )
+
+
+def _position(account: Account, instrument: Instrument) -> Position:
+    from trading.selectors import default_leverage
+
+    position = Position.objects.select_for_update().filter(
+        account=account, instrument=instrument
+    ).first()
+    if position is None:
+        position = Position.objects.create(
+            account=account, instrument=instrument, leverage=default_leverage(instrument)
+        )
+    return position
+
+
+def _quote(instrument: Instrument):
+    return market_selectors.ticker_get(instrument=instrument)
+
+
+def _check_exits(request: OrderRequest, reference: Decimal) -> None:
+    """An attached stop-loss sits on the losing side of the entry, a take-profit on the other."""
+    entry = request.price or reference
+    if request.type in CONDITIONAL_TYPES and (request.stop_loss or request.take_profit):
+        raise OrderRefused(
+            "Attach a stop-loss or take-profit to a market or limit entry.",
+            code="invalid_attached_exit",
+        )
+    short = request.side == Order.Side.SELL
+    if request.stop_loss is not None:
+        stop = request.stop_loss.stop_price
+        if (short and stop <= entry) or (not short and stop >= entry):
+            raise _field_error(
+                "stop_loss",
+                "invalid_stop_loss",
+                f"A {'short' if short else 'long'}'s stop-loss must be "
+                f"{'above' if short else 'below'} the entry price {entry.normalize()}.",
+            )
+    if request.take_profit is not None:
+        stop = request.take_profit.stop_price
+        if (short and stop >= entry) or (not short and stop <= entry):
+            raise _field_error(
+                "take_profit",
+                "invalid_take_profit",
+                f"A {'short' if short else 'long'}'s take-profit must be "
+                f"{'below' if short else 'above'} the entry price {entry.normalize()}.",
+            )
+
+
+def _arm_conditional(order: Order, instrument: Instrument, quote) -> None:
+    """Store a stop, take-profit or trailing stop off the book, until its trigger."""
+    spec = mappers.instrument_spec(instrument)
+    price = trigger_reference(order, quote)
+    ticks = spec.to_ticks(_to_tick(price, instrument.tick_size))
+    engine_order = mappers.conditional_order(order, spec)
+    if order.type == Order.Type.TRAILING_STOP:
+        order.trailing_best_price = spec.to_price(ticks)
+        order.save(update_fields=["trailing_best_price"])
+        return
+    if engine.should_trigger(engine_order, price_ticks=ticks):
+        raise _field_error(
+            "stop_price",
+            "would_trigger_immediately",
+            f"The {order.get_trigger_by_display().lower()} is {price.normalize()}: this "
+            "stop would trigger at once. Use a market or limit order instead.",
+        )
+
+
+def trigger_reference(order: Order, quote) -> Decimal:
+    """The price an order's trigger watches: mark, index or last (mark when none traded)."""
+    if order.trigger_by == Order.TriggerBy.INDEX:
+        return quote.index_price
+    if order.trigger_by == Order.TriggerBy.LAST:
+        last = market_selectors.last_price(instrument=order.instrument)
+        return last if last is not None else quote.mark_price
+    return quote.mark_price
+
+
+def _to_tick(price: Decimal, tick: Decimal) -> Decimal:
+    return (price / tick).quantize(Decimal(1)) * tick
+
+
+def _outside(instrument: Instrument, spec: engine.InstrumentSpec, quote):
+    reference = _to_tick(quote.mark_price, instrument.tick_size)
+    half_spread = _to_tick((quote.ask - quote.bid) / 2, instrument.tick_size)
+    step = max(
+        _to_tick(reference * instrument.level_step_rate, instrument.tick_size),
+        instrument.tick_size,
+    )
+    depth = max(spec.to_lots(_to_lot(instrument.depth_per_level, instrument.lot_size)), 1)
+    return engine.OutsideLiquidity(
+        reference_price_ticks=max(spec.to_ticks(reference), 1),
+        half_spread_ticks=spec.to_ticks(half_spread),
+        level_step_ticks=spec.to_ticks(step),
+        depth_per_level_lots=depth,
+        levels=OUTSIDE_LEVELS,
+    )
+
+
+def _to_lot(quantity: Decimal, lot: Decimal) -> Decimal:
+    return (quantity / lot).quantize(Decimal(1)) * lot
+
+
+def _load_book(instrument: Instrument, spec: engine.InstrumentSpec, *, exclude: int):
+    from trading.selectors import resting_orders
+
+    resting = (
+        resting_orders()
+        .filter(instrument=instrument)
+        .exclude(pk=exclude)
+        .order_by("sequence")
+    )
+    return engine.OrderBook.from_orders(
+        engine.RestingOrder(
+            order=mappers.engine_order(order, spec),
+            remaining_lots=spec.to_lots(order.quantity - order.filled_quantity),
+        )
+        for order in resting
+    )
+
+
+def _execute(order: Order, instrument: Instrument, spec, quote, now: datetime) -> None:
+    """Match a market or limit order against the book and the outside market; persist it."""
+    position = Position.objects.get(account=order.account, instrument=instrument)
+    remaining = order.quantity - order.filled_quantity
+    if order.reduce_only:
+        lots = engine.reduce_only_lots(
+            engine.Side(order.side), spec.to_lots(remaining), _signed_lots(position, spec)
+        )
+        if lots == 0:
+            raise OrderRefused(
+                "A reduce-only order must be on the other side of an open position.",
+                code="reduce_only_would_increase",
+            )
+        remaining = spec.to_quantity(lots)
+    book = _load_book(instrument, spec, exclude=order.pk)
+    result = engine.match(
+        book,
+        mappers.engine_order(order, spec, remaining=remaining),
+        _outside(instrument, spec, quote),
+        now=now.timestamp(),
+    )
+    if result.status is engine.OrderStatus.REJECTED:
+        raise OrderRefused(_REJECT_MESSAGES.get(result.reason, str(result.reason)),
+                           code=str(result.reason))  # fmt: skip
+    _persist_result(order, instrument, spec, result)
+
+
+_REJECT_MESSAGES = {
+    engine.RejectReason.POST_ONLY_WOULD_TAKE: "A post-only order would have traded at once.",
+    engine.RejectReason.FOK_NOT_FILLED: "Not enough liquidity to fill the whole order at once.",
+    engine.RejectReason.NO_LIQUIDITY: "There is no liquidity to trade against.",
+    engine.RejectReason.EXPIRE_AT_PASSED: "The order's expire_at has passed.",
+}
+
+
+def _signed_lots(position: Position, spec: engine.InstrumentSpec) -> int:
+    lots = spec.to_lots(abs(position.quantity))
+    return lots if position.quantity >= 0 else -lots
+
+
+def _persist_result(order: Order, instrument: Instrument, spec, result) -> None:
+    """Write what matching decided: orders, fills, positions and the ledger."""
+    Order.objects.filter(pk__in=result.expired).update(status=Order.Status.EXPIRED)
+    Order.objects.filter(pk__in=result.self_trade_canceled).update(status=Order.Status.CANCELED)
+    moves: dict[int, _AccountMoves] = defaultdict(_AccountMoves)
+    makers = {
+        maker.pk: maker
+        for maker in Order.objects.select_for_update().filter(
+            pk__in={f.maker_order_id for f in result.fills if f.maker_order_id}
+        )
+    }
+    _lock_accounts({order.account_id} | {m.account_id for m in makers.values()})
+    for engine_fill in result.fills:
+        price = spec.to_price(engine_fill.price_ticks)
+        quantity = spec.to_quantity(engine_fill.quantity_lots)
+        maker = makers.get(engine_fill.maker_order_id)
+        _record_fill(
+            order,
+            instrument,
+            price=price,
+            quantity=quantity,
+            liquidity=Fill.Liquidity.TAKER,
+            counterparty=Fill.Counterparty.USER if maker else Fill.Counterparty.MARKET,
+            moves=moves,
+        )
+        if maker is not None:
+            _record_fill(
+                maker,
+                instrument,
+                price=price,
+                quantity=quantity,
+                liquidity=Fill.Liquidity.MAKER,
+                counterparty=Fill.Counterparty.USER,
+                moves=moves,
+            )
+    if result.fills:
+        order.status = (
+            Order.Status.FILLED
+            if order.filled_quantity == order.quantity
+            else Order.Status.PARTIALLY_FILLED
+        )
+    if not result.rests and order.filled_quantity < order.quantity:
+        order.status = (
+            Order.Status.CANCELED if order.filled_quantity == 0 else Order.Status.PARTIALLY_FILLED
+        )
+        if order.filled_quantity > 0:
+            order.status = Order.Status.PARTIALLY_FILLED
+            order.reject_reason = "remainder_canceled"
+        order.save(update_fields=["status", "reject_reason", "updated_at"])
+    for maker in makers.values():
+        maker.save()
+    _post_moves(instrument, moves)
+
+
+def _record_fill(order, instrument, *, price, quantity, liquidity, counterparty, moves):
+    """Record one side of a fill: the fill row, the order, the position, the money moved."""
+    rate = instrument.maker_fee_rate if liquidity == Fill.Liquidity.MAKER else (
+        instrument.taker_fee_rate
+    )
+    notional = price * quantity
+    fee = engine.fee(notional, rate).quantize(MONEY)
+    position = Position.objects.select_for_update().get(
+        account_id=order.account_id, instrument=instrument
+    ) if Position.objects.filter(account_id=order.account_id, instrument=instrument).exists() else (
+        _position(order.account, instrument)
+    )
+    change = engine.apply_fill(
+        engine.Position(position.quantity, position.entry_price),
+        engine.Side(order.side),
+        quantity,
+        price,
+    )
+    pnl = change.realized_pnl.quantize(MONEY)
+    is_option = instrument.kind == Instrument.Kind.OPTION
+    account_moves = moves[order.account_id]
+    account_moves.fee += fee
+    account_moves.orders.add(order.pk)
+    if is_option:
+        premium = notional.quantize(MONEY)
+        account_moves.premium += premium if order.side == Order.Side.BUY else -premium
+        position.premium_paid += premium if order.side == Order.Side.BUY else -premium
+    else:
+        account_moves.pnl += pnl
+    if position.quantity == 0 and change.position.quantity != 0:
+        position.opened_at = timezone.now()
+    position.quantity = change.position.quantity
+    position.entry_price = change.position.entry_price.quantize(MONEY)
+    position.realized_pnl += pnl
+    position.fees_paid += fee
+    position.save()
+    Fill.objects.create(
+        order=order,
+        account_id=order.account_id,
+        instrument=instrument,
+        side=order.side,
+        price=price,
+        quantity=quantity,
+        fee=fee,
+        liquidity=liquidity,
+        counterparty=counterparty,
+        realized_pnl=pnl,
+    )
+    filled = order.filled_quantity + quantity
+    previous = (order.average_price or Decimal(0)) * order.filled_quantity
+    order.average_price = ((previous + notional) / filled).quantize(MONEY)
+    order.filled_quantity = filled
+    order.fees += fee
+    if order.pk and order.role == Order.Role.ENTRY and filled == order.quantity:
+        order.status = Order.Status.FILLED
+    elif filled < order.quantity:
+        order.status = Order.Status.PARTIALLY_FILLED
+    else:
+        order.status = Order.Status.FILLED
+    order.save(
+        update_fields=["average_price", "filled_quantity", "fees", "status", "updated_at"]
+    )
+    from market import services as market_services
+
+    if liquidity == Fill.Liquidity.TAKER:
+        market_services.trade_record(
+            instrument=instrument, price=price, quantity=quantity, taker_side=order.side
+        )
+
+
+def _post_moves(instrument: Instrument, moves: dict[int, _AccountMoves]) -> None:
+    """Post one balanced entry per account: fees to the platform, PnL and premiums.
+
+    A realised loss larger than the account's cash is covered by the insurance fund,
+    so a paper account never ends below zero.
+    """
+    from trading.selectors import account_cash
+
+    fees = _system_account(Account.SystemCode.FEES)
+    market = _system_account(Account.SystemCode.MARKET)
+    insurance = _system_account(Account.SystemCode.INSURANCE)
+    for account_id, move in sorted(moves.items()):
+        account = Account.objects.get(pk=account_id)
+        delta = move.pnl - move.fee - move.premium
+        postings = [
+            Posting(account=fees, amount=move.fee),
+            Posting(account=market, amount=-move.pnl + move.premium),
+        ]
+        cash = account_cash(account=account)
+        shortfall = -(cash + delta) if cash + delta < 0 else Decimal(0)
+        if shortfall and move.premium > 0:
+            raise OrderRefused(
+                "Not enough cash to pay the option premium and fees.", code="insufficient_margin"
+            )
+        if shortfall:
+            postings.append(Posting(account=insurance, amount=-shortfall))
+        postings.append(Posting(account=account, amount=delta + shortfall))
+        postings = [p for p in postings if p.amount != 0]
+        if not postings:
+            continue
+        kind = (
+            JournalEntry.Kind.PREMIUM
+            if move.premium
+            else JournalEntry.Kind.REALISED_PNL
+            if move.pnl
+            else JournalEntry.Kind.FEE
+        )
+        orders = ", ".join(f"#{pk}" for pk in sorted(move.orders))
+        journal_post(
+            kind=kind,
+            postings=postings,
+            memo=f"{instrument.symbol}: order {orders}; fee {move.fee.normalize()}, "
+            f"PnL {move.pnl.normalize()}"
+            + (f", premium {(-move.premium).normalize()}" if move.premium else ""),
+        )
+
+
+def _attach_exits(order: Order, request: OrderRequest) -> None:
+    """Create the attached stop-loss and take-profit: reduce-only, live once the entry fills."""
+    exits = (
+        (Order.Role.STOP_LOSS, request.stop_loss, Order.Type.STOP_MARKET, Order.Type.STOP_LIMIT),
+        (
+            Order.Role.TAKE_PROFIT,
+            request.take_profit,
+            Order.Type.TAKE_PROFIT_MARKET,
+            Order.Type.TAKE_PROFIT_LIMIT,
+        ),
+    )
+    for role, exit_, market_type, limit_type in exits:
+        if exit_ is None:
+            continue
+        Order.objects.create(
+            account=order.account,
+            instrument=order.instrument,
+            side=Order.Side.BUY if order.side == Order.Side.SELL else Order.Side.SELL,
+            type=market_type if exit_.price is None else limit_type,
+            quantity=order.quantity,
+            price=exit_.price,
+            stop_price=exit_.stop_price,
+            trigger_by=request.trigger_by,
+            reduce_only=True,
+            role=role,
+            parent=order,
+            sequence=_next_sequence(order.instrument),
+        )
+
+
+def _check_margin(account: Account, order: Order, *, position_before: Decimal) -> None:
+    """Refuse an order that leaves the account without enough margin, unless it only reduced."""
+    from trading.selectors import account_summary
+
+    position = Position.objects.get(account=account, instrument=order.instrument)
+    grew = abs(position.quantity) > abs(position_before) or (
+        order.is_open and not order.reduce_only and order.type in LIMIT_PRICED_TYPES
+    )
+    if not grew:
+        return
+    instrument = order.instrument
+    if abs(position.quantity) > instrument.max_quantity:
+        raise OrderRefused(
+            f"The position would exceed the largest allowed in {instrument.symbol}, "
+            f"{instrument.max_quantity.normalize()}.",
+            code="position_limit",
+        )
+    summary = account_summary(account=account)
+    if summary.available < 0:
+        raise OrderRefused(
+            f"Not enough margin: this order needs {(-summary.available).quantize(MONEY)} "
+            f"{account.currency} more than is available.",
+            code="insufficient_margin",
+        )
+
+
+def _close_order(order: Order, status: str) -> None:
+    order.status = status
+    order.save(update_fields=["status", "updated_at"])
+
+
+def _own_order(*, account: Account, order_id: int) -> Order:
+    order = Order.objects.filter(account=account, pk=order_id).first()
+    if order is None:
+        raise NotFound("No order with this id.")
+    return order
+
+
+def _order_amend(*, account, order_id, price, quantity, stop_price, now) -> Order:
+    now = now or timezone.now()
+    order = _own_order(account=account, order_id=order_id)
+    instrument = _lock_instrument(order.instrument_id)
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if not order.is_open:
+        raise Conflict(
+            f"The order is {order.get_status_display().lower()} and cannot be amended.",
+            code="order_not_open",
+        )
+    _check_instrument(instrument, now)
+    request = OrderRequest(
+        instrument=instrument.symbol,
+        side=order.side,
+        type=order.type,
+        quantity=quantity if quantity is not None else order.quantity,
+        price=price if price is not None else order.price,
+        stop_price=stop_price if stop_price is not None else order.stop_price,
+        trailing_amount=order.trailing_amount,
+        trailing_percent=order.trailing_percent,
+        trigger_by=order.trigger_by,
+        time_in_force=order.time_in_force,
+        expire_at=order.expire_at,
+        post_only=order.post_only,
+        reduce_only=order.reduce_only,
+    )
+    if price is not None and order.price is None:
+        raise _field_error("price", "invalid_price", "This order type has no price to amend.")
+    if stop_price is not None and order.stop_price is None:
+        raise _field_error(
+            "stop_price", "invalid_stop_price", "This order type has no stop price to amend."
+        )
+    spec = mappers.instrument_spec(instrument)
+    _check_sizes(instrument, spec, request)
+    if request.quantity <= order.filled_quantity:
+        raise _field_error(
+            "quantity",
+            "invalid_quantity",
+            f"The quantity must stay above what has filled, {order.filled_quantity.normalize()}.",
+        )
+    _lock_accounts([account.pk])
+    position_before = _position(account, instrument).quantity
+    keeps_priority = (
+        request.price == order.price
+        and request.stop_price == order.stop_price
+        and request.quantity < order.quantity
+    )
+    order.quantity = request.quantity
+    order.price = request.price
+    order.stop_price = request.stop_price
+    if not keeps_priority:
+        order.sequence = _next_sequence(instrument)
+    order.save(update_fields=["quantity", "price", "stop_price", "sequence", "updated_at"])
+    if order.type in CONDITIONAL_TYPES and order.triggered_at is None:
+        _arm_conditional(order, instrument, _quote(instrument))
+    elif not keeps_priority:
+        _execute(order, instrument, spec, _quote(instrument), now)
+    _check_margin(account, order, position_before=position_before)
+    return order
