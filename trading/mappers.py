@@ -6,6 +6,8 @@ from market.models import Instrument
 from trading import engine
 from trading.models import Order
 
+OUTSIDE_LEVELS = 25
+
 
 def instrument_spec(instrument: Instrument) -> engine.InstrumentSpec:
     return engine.InstrumentSpec(tick_size=instrument.tick_size, lot_size=instrument.lot_size)
@@ -77,3 +79,29 @@ def conditional_order(order: Order, spec: engine.InstrumentSpec) -> engine.Order
         post_only=order.post_only,
         reduce_only=order.reduce_only,
     )
+
+
+def outside_liquidity(instrument: Instrument, spec: engine.InstrumentSpec, quote):
+    """The simulated market around the mark: the instrument's spread and depth per level."""
+    reference = to_tick(quote.mark_price, instrument.tick_size)
+    half_spread = to_tick((quote.ask - quote.bid) / 2, instrument.tick_size)
+    step = max(
+        to_tick(reference * instrument.level_step_rate, instrument.tick_size),
+        instrument.tick_size,
+    )
+    depth = max(spec.to_lots(_to_lot(instrument.depth_per_level, instrument.lot_size)), 1)
+    return engine.OutsideLiquidity(
+        reference_price_ticks=max(spec.to_ticks(reference), 1),
+        half_spread_ticks=spec.to_ticks(half_spread),
+        level_step_ticks=spec.to_ticks(step),
+        depth_per_level_lots=depth,
+        levels=OUTSIDE_LEVELS,
+    )
+
+
+def _to_lot(quantity: Decimal, lot: Decimal) -> Decimal:
+    return (quantity / lot).quantize(Decimal(1)) * lot
+
+
+def to_tick(price: Decimal, tick: Decimal) -> Decimal:
+    return (price / tick).quantize(Decimal(1)) * tick

@@ -279,3 +279,55 @@ def ledger_problems() -> list[LedgerProblem]:
             LedgerProblem("nonzero total", f"all accounts sum to {row['total']} {row['asset']}")
         )
     return problems
+
+
+def order_book_load(*, instrument: Instrument, spec=None, exclude: int | None = None):
+    """Rebuild the instrument's book of users' resting orders, in time priority."""
+    spec = spec or mappers.instrument_spec(instrument)
+    resting = resting_orders().filter(instrument=instrument).order_by("sequence")
+    if exclude is not None:
+        resting = resting.exclude(pk=exclude)
+    return engine.OrderBook.from_orders(
+        engine.RestingOrder(
+            order=mappers.engine_order(order, spec),
+            remaining_lots=spec.to_lots(order.quantity - order.filled_quantity),
+        )
+        for order in resting
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class BookLevel:
+    price: Decimal
+    quantity: Decimal
+    users_quantity: Decimal  # Of which users' resting orders; the rest is outside liquidity.
+
+
+def order_book_depth(*, instrument: Instrument, depth: int = 20) -> dict[str, list[BookLevel]]:
+    """The book a trader sees: users' resting orders merged with the outside liquidity."""
+    spec = mappers.instrument_spec(instrument)
+    book = order_book_load(instrument=instrument, spec=spec)
+    quote = market_selectors.ticker_get(instrument=instrument)
+    outside = mappers.outside_liquidity(instrument, spec, quote)
+    users = book.depth(depth)
+    sides = {}
+    for name, user_levels, taking_side, best_first in (
+        ("bids", users.bids, engine.Side.SELL, True),
+        ("asks", users.asks, engine.Side.BUY, False),
+    ):
+        levels: dict[int, list[int]] = {}
+        for level in user_levels:
+            levels[level.price_ticks] = [level.quantity_lots, level.quantity_lots]
+        for price_ticks, lots in outside.price_levels(taking_side):
+            entry = levels.setdefault(price_ticks, [0, 0])
+            entry[0] += lots
+        ordered = sorted(levels.items(), reverse=best_first)[:depth]
+        sides[name] = [
+            BookLevel(
+                price=spec.to_price(price),
+                quantity=spec.to_quantity(total),
+                users_quantity=spec.to_quantity(from_users),
+            )
+            for price, (total, from_users) in ordered
+        ]
+    return sides

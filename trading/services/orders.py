@@ -25,7 +25,7 @@ from django.utils import timezone
 from config.errors import Conflict, DomainError, NotFound
 from market import selectors as market_selectors
 from market.models import Instrument
-from trading import engine, mappers
+from trading import engine, mappers, selectors
 from trading.models import Account, Fill, JournalEntry, Order, Position
 from trading.services.ledger import (
     Posting,
@@ -34,7 +34,6 @@ from trading.services.ledger import (
     journal_post,
 )
 
-OUTSIDE_LEVELS = 25
 DEADLOCK_RETRIES = 3
 MONEY = Decimal("0.00000001")
 CONDITIONAL_TYPES = {
@@ -208,8 +207,6 @@ def position_close(*, account: Account, instrument: Instrument, now=None) -> Ord
 @transaction.atomic
 def leverage_set(*, account: Account, instrument: Instrument, leverage: Decimal) -> Position:
     """Set the account's leverage on an instrument (1x up to the instrument's maximum)."""
-    from trading import selectors
-
     instrument = _lock_instrument(instrument.pk)
     if not leverage.is_finite() or not Decimal(1) <= leverage <= instrument.max_leverage:
         raise OrderRefused(
@@ -416,14 +413,12 @@ def _reduces(position_quantity: Decimal, side: str) -> bool:
 
 
 def _position(account: Account, instrument: Instrument) -> Position:
-    from trading.selectors import default_leverage
-
     position = Position.objects.select_for_update().filter(
         account=account, instrument=instrument
     ).first()
     if position is None:
         position = Position.objects.create(
-            account=account, instrument=instrument, leverage=default_leverage(instrument)
+            account=account, instrument=instrument, leverage=selectors.default_leverage(instrument)
         )
     return position
 
@@ -465,7 +460,7 @@ def _arm_conditional(order: Order, instrument: Instrument, quote) -> None:
     """Store a stop, take-profit or trailing stop off the book, until its trigger."""
     spec = mappers.instrument_spec(instrument)
     price = trigger_reference(order, quote)
-    ticks = spec.to_ticks(_to_tick(price, instrument.tick_size))
+    ticks = spec.to_ticks(mappers.to_tick(price, instrument.tick_size))
     engine_order = mappers.conditional_order(order, spec)
     if order.type == Order.Type.TRAILING_STOP:
         order.trailing_best_price = spec.to_price(ticks)
@@ -490,49 +485,6 @@ def trigger_reference(order: Order, quote) -> Decimal:
     return quote.mark_price
 
 
-def _to_tick(price: Decimal, tick: Decimal) -> Decimal:
-    return (price / tick).quantize(Decimal(1)) * tick
-
-
-def _outside(instrument: Instrument, spec: engine.InstrumentSpec, quote):
-    reference = _to_tick(quote.mark_price, instrument.tick_size)
-    half_spread = _to_tick((quote.ask - quote.bid) / 2, instrument.tick_size)
-    step = max(
-        _to_tick(reference * instrument.level_step_rate, instrument.tick_size),
-        instrument.tick_size,
-    )
-    depth = max(spec.to_lots(_to_lot(instrument.depth_per_level, instrument.lot_size)), 1)
-    return engine.OutsideLiquidity(
-        reference_price_ticks=max(spec.to_ticks(reference), 1),
-        half_spread_ticks=spec.to_ticks(half_spread),
-        level_step_ticks=spec.to_ticks(step),
-        depth_per_level_lots=depth,
-        levels=OUTSIDE_LEVELS,
-    )
-
-
-def _to_lot(quantity: Decimal, lot: Decimal) -> Decimal:
-    return (quantity / lot).quantize(Decimal(1)) * lot
-
-
-def _load_book(instrument: Instrument, spec: engine.InstrumentSpec, *, exclude: int):
-    from trading.selectors import resting_orders
-
-    resting = (
-        resting_orders()
-        .filter(instrument=instrument)
-        .exclude(pk=exclude)
-        .order_by("sequence")
-    )
-    return engine.OrderBook.from_orders(
-        engine.RestingOrder(
-            order=mappers.engine_order(order, spec),
-            remaining_lots=spec.to_lots(order.quantity - order.filled_quantity),
-        )
-        for order in resting
-    )
-
-
 def _execute(order: Order, instrument: Instrument, spec, quote, now: datetime) -> None:
     """Match a market or limit order against the book and the outside market; persist it."""
     position = Position.objects.get(account=order.account, instrument=instrument)
@@ -547,11 +499,11 @@ def _execute(order: Order, instrument: Instrument, spec, quote, now: datetime) -
                 code="reduce_only_would_increase",
             )
         remaining = spec.to_quantity(lots)
-    book = _load_book(instrument, spec, exclude=order.pk)
+    book = selectors.order_book_load(instrument=instrument, spec=spec, exclude=order.pk)
     result = engine.match(
         book,
         mappers.engine_order(order, spec, remaining=remaining),
-        _outside(instrument, spec, quote),
+        mappers.outside_liquidity(instrument, spec, quote),
         now=now.timestamp(),
     )
     if result.status is engine.OrderStatus.REJECTED:
@@ -703,8 +655,6 @@ def _post_moves(instrument: Instrument, moves: dict[int, _AccountMoves]) -> None
     A realised loss larger than the account's cash is covered by the insurance fund,
     so a paper account never ends below zero.
     """
-    from trading.selectors import account_cash
-
     fees = _system_account(Account.SystemCode.FEES)
     market = _system_account(Account.SystemCode.MARKET)
     insurance = _system_account(Account.SystemCode.INSURANCE)
@@ -715,7 +665,7 @@ def _post_moves(instrument: Instrument, moves: dict[int, _AccountMoves]) -> None
             Posting(account=fees, amount=move.fee),
             Posting(account=market, amount=-move.pnl + move.premium),
         ]
-        cash = account_cash(account=account)
+        cash = selectors.account_cash(account=account)
         shortfall = -(cash + delta) if cash + delta < 0 else Decimal(0)
         if shortfall and move.premium > 0:
             raise OrderRefused(
@@ -776,8 +726,6 @@ def _attach_exits(order: Order, request: OrderRequest) -> None:
 
 def _check_margin(account: Account, order: Order, *, position_before: Decimal) -> None:
     """Refuse an order that leaves the account without enough margin, unless it only reduced."""
-    from trading.selectors import account_summary
-
     position = Position.objects.get(account=account, instrument=order.instrument)
     grew = abs(position.quantity) > abs(position_before) or (
         order.is_open and not order.reduce_only and order.type in LIMIT_PRICED_TYPES
@@ -791,7 +739,7 @@ def _check_margin(account: Account, order: Order, *, position_before: Decimal) -
             f"{instrument.max_quantity.normalize()}.",
             code="position_limit",
         )
-    summary = account_summary(account=account)
+    summary = selectors.account_summary(account=account)
     if summary.available < 0:
         raise OrderRefused(
             f"Not enough margin: this order needs {(-summary.available).quantize(MONEY)} "
