@@ -351,3 +351,46 @@ class Trade(models.Model):
     @property
     def notional(self):
         return self.price * self.quantity
+
+
+class Positioning(models.Model):
+    """How the platform's users stand in an instrument: longs, shorts, open interest.
+
+    Trading reports it after every order that changed positions; market shows it as
+    sentiment without knowing any account.
+    """
+
+    instrument = models.OneToOneField(
+        Instrument, on_delete=models.CASCADE, related_name="positioning"
+    )
+    long_quantity = models.DecimalField(**SIZE, default=Decimal(0))
+    short_quantity = models.DecimalField(**SIZE, default=Decimal(0))
+    long_accounts = models.PositiveIntegerField(default=0)
+    short_accounts = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.instrument_id}: {self.long_quantity} long, {self.short_quantity} short"
+
+
+class FundingRate(models.Model):
+    """A perpetual's funding rate fixed at one funding time: what longs pay shorts."""
+
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.CASCADE, related_name="funding_rates"
+    )
+    funding_time = models.DateTimeField()
+    rate = models.DecimalField(**RATE)
+    mark_price = models.DecimalField(**PRICE)
+    index_price = models.DecimalField(**PRICE)
+
+    class Meta:
+        ordering = ["instrument", "-funding_time"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instrument", "funding_time"], name="market_fundingrate_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.instrument_id} {self.funding_time:%Y-%m-%d %H:%M} {self.rate}"

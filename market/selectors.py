@@ -12,7 +12,7 @@ from django.db.models import F, FloatField, Func, QuerySet
 
 from config.errors import Conflict, NotFound
 from market import indicators
-from market.models import Candle, Instrument, Trade
+from market.models import Candle, FundingRate, Instrument, Positioning, Trade
 from market.quotes import Quote, instrument_quote
 from market.services import QUOTES_CACHE_KEY
 
@@ -308,3 +308,47 @@ def trade_list(*, instrument: Instrument, whales_only: bool = False) -> QuerySet
     if whales_only:
         trades = trades.filter(is_whale=True)
     return trades.order_by("-created_at", "-pk")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentiment:
+    long_quantity: Decimal
+    short_quantity: Decimal
+    open_interest: Decimal
+    long_accounts: int
+    short_accounts: int
+    long_short_ratio: Decimal | None
+    funding_rates: list
+    whales: list
+
+
+SENTIMENT_FUNDING_HISTORY = 30
+SENTIMENT_WHALES = 20
+
+
+def sentiment(*, instrument: Instrument) -> Sentiment:
+    """Users' positioning, funding rate history and the latest whale trades."""
+    positioning = Positioning.objects.filter(instrument=instrument).first()
+    long_quantity = positioning.long_quantity if positioning else Decimal(0)
+    short_quantity = positioning.short_quantity if positioning else Decimal(0)
+    long_accounts = positioning.long_accounts if positioning else 0
+    short_accounts = positioning.short_accounts if positioning else 0
+    ratio = (
+        (Decimal(long_accounts) / Decimal(short_accounts)).quantize(Decimal("0.0001"))
+        if short_accounts
+        else None
+    )
+    return Sentiment(
+        long_quantity=long_quantity,
+        short_quantity=short_quantity,
+        open_interest=long_quantity + short_quantity,
+        long_accounts=long_accounts,
+        short_accounts=short_accounts,
+        long_short_ratio=ratio,
+        funding_rates=list(
+            FundingRate.objects.filter(instrument=instrument).order_by("-funding_time")[
+                :SENTIMENT_FUNDING_HISTORY
+            ]
+        ),
+        whales=list(trade_list(instrument=instrument, whales_only=True)[:SENTIMENT_WHALES]),
+    )

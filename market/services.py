@@ -16,9 +16,17 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from market import history, listings
-from market.models import Candle, Instrument, MarginTier, Trade, Underlying
+from market.models import (
+    Candle,
+    FundingRate,
+    Instrument,
+    MarginTier,
+    Positioning,
+    Trade,
+    Underlying,
+)
 from market.pricing import feeds, marks
-from market.quotes import Quote, instrument_quote, to_tick
+from market.quotes import Quote, instrument_quote, next_funding_time, to_tick
 from market.signals import tick_announced
 
 logger = logging.getLogger(__name__)
@@ -344,8 +352,28 @@ def underlying_tick(
     candles_record(
         prices=[(i.pk, q.mark_price) for i, q in zip(instruments, quotes, strict=True)], at=now
     )
+    if last is not None:
+        _fix_funding_rates(instruments, quotes, since=last, now=now)
     transaction.on_commit(lambda: _announce(underlying.symbol, sequence, quotes, settled))
     return quotes
+
+
+def _fix_funding_rates(instruments, quotes, *, since: datetime, now: datetime) -> None:
+    """Record each perpetual's funding rate when a tick reaches a funding time."""
+    for instrument, quote in zip(instruments, quotes, strict=True):
+        if instrument.kind != Instrument.Kind.PERPETUAL or quote.funding_rate is None:
+            continue
+        funding_time = next_funding_time(instrument, since)
+        if funding_time <= now:
+            FundingRate.objects.get_or_create(
+                instrument=instrument,
+                funding_time=funding_time,
+                defaults={
+                    "rate": quote.funding_rate,
+                    "mark_price": quote.mark_price,
+                    "index_price": quote.index_price,
+                },
+            )
 
 
 def _announce(symbol: str, sequence: int, quotes: tuple[Quote, ...], settled: list[str]):
@@ -518,16 +546,26 @@ def listings_roll(*, now: datetime | None = None) -> list[str]:
 
 
 def trade_record(
-    *, instrument: Instrument, price: Decimal, quantity: Decimal, taker_side: str, at=None
+    *,
+    instrument: Instrument,
+    price: Decimal,
+    quantity: Decimal,
+    taker_side: str,
+    order_notional: Decimal | None = None,
+    at=None,
 ) -> Trade:
-    """Put an execution on the public tape and add its volume to the open candles."""
+    """Put an execution on the public tape and add its volume to the open candles.
+
+    A whale is judged by the whole taker order (``order_notional``), not by each of
+    the price levels it swept.
+    """
     at = at or timezone.now()
     trade = Trade.objects.create(
         instrument=instrument,
         price=price,
         quantity=quantity,
         taker_side=taker_side,
-        is_whale=price * quantity >= instrument.whale_notional,
+        is_whale=(order_notional or price * quantity) >= instrument.whale_notional,
         created_at=at,
     )
     candles_add_volume(instrument=instrument, quantity=quantity, at=at)
@@ -540,3 +578,25 @@ def candles_add_volume(*, instrument: Instrument, quantity: Decimal, at: datetim
         Candle.objects.filter(
             instrument=instrument, interval=interval, open_time=candle_open_time(at, interval)
         ).update(volume=models.F("volume") + quantity)
+
+
+@transaction.atomic
+def positioning_update(
+    *,
+    instrument: Instrument,
+    long_quantity: Decimal,
+    short_quantity: Decimal,
+    long_accounts: int,
+    short_accounts: int,
+) -> Positioning:
+    """Store how users stand in an instrument, for the sentiment views."""
+    positioning, _ = Positioning.objects.update_or_create(
+        instrument=instrument,
+        defaults={
+            "long_quantity": long_quantity,
+            "short_quantity": short_quantity,
+            "long_accounts": long_accounts,
+            "short_accounts": short_accounts,
+        },
+    )
+    return positioning

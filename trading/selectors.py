@@ -3,7 +3,7 @@
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from market import selectors as market_selectors
 from market.models import Instrument
@@ -331,3 +331,28 @@ def order_book_depth(*, instrument: Instrument, depth: int = 20) -> dict[str, li
             for price, (total, from_users) in ordered
         ]
     return sides
+
+
+@dataclass(frozen=True, slots=True)
+class Positioning:
+    long_quantity: Decimal
+    short_quantity: Decimal
+    long_accounts: int
+    short_accounts: int
+
+
+def positioning(*, instrument: Instrument) -> Positioning:
+    """How all users stand in the instrument: gross long and short, and how many of each."""
+    open_positions = Position.objects.filter(instrument=instrument)
+    longs = open_positions.filter(quantity__gt=0).aggregate(
+        quantity=Sum("quantity"), accounts=Count("pk")
+    )
+    shorts = open_positions.filter(quantity__lt=0).aggregate(
+        quantity=Sum("quantity"), accounts=Count("pk")
+    )
+    return Positioning(
+        long_quantity=longs["quantity"] or Decimal(0),
+        short_quantity=-(shorts["quantity"] or Decimal(0)),
+        long_accounts=longs["accounts"],
+        short_accounts=shorts["accounts"],
+    )

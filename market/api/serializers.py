@@ -335,3 +335,36 @@ class IndicatorOutputSerializer(serializers.Serializer):
     def get_points(self, indicator) -> list:
         """One point per candle, oldest first; values are null until enough history."""
         return POINT_SERIALIZERS[indicator["name"]](indicator["points"], many=True).data
+
+
+class FundingRateOutputSerializer(serializers.Serializer):
+    funding_time = _utc()
+    rate = serializers.DecimalField(**RATE, help_text="Positive: longs paid shorts.")
+    mark_price = serializers.DecimalField(**PRICE)
+    index_price = serializers.DecimalField(**PRICE)
+
+
+class WhaleTradeOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    price = serializers.DecimalField(**PRICE)
+    quantity = serializers.DecimalField(**SIZE)
+    taker_side = serializers.CharField()
+    created_at = _utc()
+
+
+class SentimentOutputSerializer(serializers.Serializer):
+    """How the platform's users stand, what funding paid, and the largest recent trades."""
+
+    long_quantity = serializers.DecimalField(**SIZE)
+    short_quantity = serializers.DecimalField(**SIZE)
+    open_interest = serializers.DecimalField(
+        **SIZE, help_text="Users' open positions: long plus short quantity."
+    )
+    long_accounts = serializers.IntegerField()
+    short_accounts = serializers.IntegerField()
+    long_short_ratio = serializers.DecimalField(
+        **RATE, allow_null=True, help_text="Accounts long per account short; null with no shorts."
+    )
+    funding_rates = FundingRateOutputSerializer(many=True, help_text="Newest first.")
+    whales = WhaleTradeOutputSerializer(many=True, help_text="Trades of at least the "
+                                        "instrument's whale size, newest first.")  # fmt: skip

@@ -22,4 +22,9 @@ urlpatterns = [
         views.IndicatorApi.as_view(),
         name="api-instrument-indicators",
     ),
+    path(
+        "instruments/<str:symbol>/sentiment",
+        views.SentimentApi.as_view(),
+        name="api-instrument-sentiment",
+    ),
 ]

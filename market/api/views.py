@@ -20,6 +20,7 @@ from market.api.serializers import (
     IndicatorOutputSerializer,
     InstrumentFilterSerializer,
     InstrumentOutputSerializer,
+    SentimentOutputSerializer,
     TickerOutputSerializer,
 )
 
@@ -100,7 +101,14 @@ class TickerApi(PublicApi):
     def get(self, request, symbol: str):
         instrument = selectors.instrument_get(symbol=symbol)
         quote = selectors.ticker_get(instrument=instrument)
-        return Response(TickerOutputSerializer(quote).data)
+        data = TickerOutputSerializer(quote).data
+        last = selectors.last_price(instrument=instrument)
+        data["last"] = (
+            None
+            if last is None
+            else TickerOutputSerializer().fields["last"].to_representation(last)
+        )
+        return Response(data)
 
 
 class CandleListApi(PublicApi):
@@ -154,3 +162,18 @@ class IndicatorApi(PublicApi):
             "fibonacci": series.fibonacci,
         }
         return Response(IndicatorOutputSerializer(output).data)
+
+
+class SentimentApi(PublicApi):
+    @extend_schema(
+        operation_id="instruments_sentiment",
+        summary="Show how users stand in an instrument",
+        description="Long and short quantity and accounts, open interest, the funding rates "
+        "fixed so far (perpetuals) and the latest whale trades.",
+        parameters=[SYMBOL],
+        responses={200: SentimentOutputSerializer, **PUBLIC_ERRORS, **NOT_FOUND},
+        tags=["market"],
+    )
+    def get(self, request, symbol: str):
+        instrument = selectors.instrument_get(symbol=symbol)
+        return Response(SentimentOutputSerializer(selectors.sentiment(instrument=instrument)).data)

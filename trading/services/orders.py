@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from config.errors import Conflict, DomainError, NotFound
 from market import selectors as market_selectors
+from market import services as market_services
 from market.models import Instrument
 from trading import engine, mappers, selectors
 from trading.models import Account, Fill, JournalEntry, Order, Position
@@ -537,6 +538,9 @@ def _persist_result(order: Order, instrument: Instrument, spec, result) -> None:
         )
     }
     _lock_accounts({order.account_id} | {m.account_id for m in makers.values()})
+    order_notional = sum(
+        (spec.notional(f.price_ticks, f.quantity_lots) for f in result.fills), Decimal(0)
+    )
     for engine_fill in result.fills:
         price = spec.to_price(engine_fill.price_ticks)
         quantity = spec.to_quantity(engine_fill.quantity_lots)
@@ -549,6 +553,13 @@ def _persist_result(order: Order, instrument: Instrument, spec, result) -> None:
             liquidity=Fill.Liquidity.TAKER,
             counterparty=Fill.Counterparty.USER if maker else Fill.Counterparty.MARKET,
             moves=moves,
+        )
+        market_services.trade_record(
+            instrument=instrument,
+            price=price,
+            quantity=quantity,
+            taker_side=order.side,
+            order_notional=order_notional,
         )
         if maker is not None:
             _record_fill(
@@ -577,6 +588,15 @@ def _persist_result(order: Order, instrument: Instrument, spec, result) -> None:
     for maker in makers.values():
         maker.save()
     _post_moves(instrument, moves)
+    if result.fills:
+        standing = selectors.positioning(instrument=instrument)
+        market_services.positioning_update(
+            instrument=instrument,
+            long_quantity=standing.long_quantity,
+            short_quantity=standing.short_quantity,
+            long_accounts=standing.long_accounts,
+            short_accounts=standing.short_accounts,
+        )
 
 
 def _record_fill(order, instrument, *, price, quantity, liquidity, counterparty, moves):
@@ -641,12 +661,6 @@ def _record_fill(order, instrument, *, price, quantity, liquidity, counterparty,
     order.save(
         update_fields=["average_price", "filled_quantity", "fees", "status", "updated_at"]
     )
-    from market import services as market_services
-
-    if liquidity == Fill.Liquidity.TAKER:
-        market_services.trade_record(
-            instrument=instrument, price=price, quantity=quantity, taker_side=order.side
-        )
 
 
 def _post_moves(instrument: Instrument, moves: dict[int, _AccountMoves]) -> None:
