@@ -111,6 +111,10 @@ class OptionKind(StrEnum):
     PUT = "put"
 
 
+_MARKET, _LIMIT = OrderType.MARKET, OrderType.LIMIT
+_STOP_LIMIT, _TAKE_PROFIT_LIMIT = OrderType.STOP_LIMIT, OrderType.TAKE_PROFIT_LIMIT
+_TRAILING_STOP = OrderType.TRAILING_STOP
+_GTD, _IOC, _FOK = TimeInForce.GTD, TimeInForce.IOC, TimeInForce.FOK
 LIMIT_TYPES = frozenset({OrderType.LIMIT, OrderType.STOP_LIMIT, OrderType.TAKE_PROFIT_LIMIT})
 STOP_TYPES = frozenset(
     {
@@ -192,26 +196,33 @@ class Order:
     reduce_only: bool = False
 
     def __post_init__(self) -> None:
+        kind, tif = self.type, self.time_in_force
+        # `is` against module constants: a set lookup would call Enum.__hash__ in Python.
+        takes_price = kind is _LIMIT or kind is _STOP_LIMIT or kind is _TAKE_PROFIT_LIMIT
+        takes_stop = not (kind is _MARKET or kind is _LIMIT or kind is _TRAILING_STOP)
         if self.quantity_lots <= 0:
             raise EngineError("invalid_quantity", "quantity must be at least one lot")
-        if self.type in LIMIT_TYPES:
+        if takes_price:
             if self.price_ticks is None or self.price_ticks <= 0:
-                raise EngineError("invalid_price", f"a {self.type} order needs a positive price")
+                raise EngineError("invalid_price", f"a {kind} order needs a positive price")
         elif self.price_ticks is not None:
-            raise EngineError("invalid_price", f"a {self.type} order takes no price")
-        if self.type in STOP_TYPES:
+            raise EngineError("invalid_price", f"a {kind} order takes no price")
+        if takes_stop:
             if self.stop_price_ticks is None or self.stop_price_ticks <= 0:
-                raise EngineError("invalid_stop_price", f"a {self.type} order needs a stop price")
+                raise EngineError("invalid_stop_price", f"a {kind} order needs a stop price")
         elif self.stop_price_ticks is not None:
-            raise EngineError("invalid_stop_price", f"a {self.type} order takes no stop price")
-        self._check_trailing()
-        if (self.time_in_force is TimeInForce.GTD) != (self.expire_at is not None):
-            raise EngineError("invalid_expiry", "expire_at is required for GTD and only for GTD")
-        if self.type is OrderType.MARKET and self.time_in_force is TimeInForce.GTD:
-            raise EngineError("invalid_time_in_force", "a market order never rests")
-        if self.post_only and (
-            self.type not in LIMIT_TYPES or self.time_in_force in (TimeInForce.IOC, TimeInForce.FOK)
+            raise EngineError("invalid_stop_price", f"a {kind} order takes no stop price")
+        if (
+            kind is _TRAILING_STOP
+            or self.trailing_ticks is not None
+            or self.trailing_percent is not None
         ):
+            self._check_trailing()
+        if (tif is _GTD) != (self.expire_at is not None):
+            raise EngineError("invalid_expiry", "expire_at is required for GTD and only for GTD")
+        if kind is _MARKET and tif is _GTD:
+            raise EngineError("invalid_time_in_force", "a market order never rests")
+        if self.post_only and (not takes_price or tif is _IOC or tif is _FOK):
             raise EngineError("invalid_post_only", "post-only needs a resting limit order")
 
     def _check_trailing(self) -> None:

@@ -8,13 +8,14 @@ trading accounts by primary key.
 from trading.services.ledger import (
     Posting,
     _system_account,
-    account_reset,
+    balance_restore,
     funds_grant,
     funds_transfer,
     journal_post,
     paper_account_open,
 )
 from trading.services.orders import (
+    account_reset,
     leverage_set,
     order_amend,
     order_cancel,
@@ -27,6 +28,7 @@ __all__ = [
     "Posting",
     "_system_account",
     "account_reset",
+    "balance_restore",
     "funds_grant",
     "funds_transfer",
     "journal_post",

@@ -199,11 +199,12 @@ def funds_transfer(
 
 
 @transaction.atomic
-def account_reset(*, account: Account, requested_by=None) -> JournalEntry | None:
-    """Restore a paper account to the starting balance; its history stays.
+def balance_restore(*, account: Account, requested_by=None) -> JournalEntry | None:
+    """Restore a paper account's balances to the starting balance; its history stays.
 
-    The difference is posted against platform equity, so the reset is itself a
+    The difference is posted against platform equity, so the restore is itself a
     balanced entry in the account's history. Returns None when nothing changed.
+    ``account_reset`` calls it once orders are canceled and positions closed.
     """
     if account.kind != Account.Kind.PAPER:
         raise InvalidAmount("Only paper accounts can be reset.")

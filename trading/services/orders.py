@@ -32,6 +32,7 @@ from trading.services.ledger import (
     Posting,
     _lock_accounts,
     _system_account,
+    balance_restore,
     journal_post,
 )
 
@@ -229,6 +230,50 @@ def leverage_set(*, account: Account, instrument: Instrument, leverage: Decimal)
     return position
 
 
+def account_reset(*, account: Account, requested_by=None, now=None) -> JournalEntry | None:
+    """Start a paper account over: cancel its orders, close its positions, restore its cash.
+
+    Positions close at the market through the book, so the history shows what they
+    realised; then the balance is restored to the starting amount. Everything stays
+    visible in the history.
+    """
+
+    def reset():
+        order_cancel_all(account=account)
+        open_positions = (
+            Position.objects.filter(account=account)
+            .exclude(quantity=0)
+            .select_related("instrument")
+            .order_by("instrument_id")
+        )
+        for position in open_positions:
+            instrument = position.instrument
+            if instrument.status == Instrument.Status.SETTLED:
+                _position_flatten(position)
+            else:
+                request = OrderRequest(
+                    instrument=instrument.symbol,
+                    side=Order.Side.SELL if position.quantity > 0 else Order.Side.BUY,
+                    type=Order.Type.MARKET,
+                    quantity=abs(position.quantity),
+                    time_in_force=Order.TimeInForce.IOC,
+                    reduce_only=True,
+                )
+                _order_place(
+                    account=account, request=request, client_order_id=None, now=now,
+                    halted_ok=True,
+                )  # fmt: skip
+        return balance_restore(account=account, requested_by=requested_by)
+
+    return _retrying_deadlocks(reset)
+
+
+def _position_flatten(position: Position) -> None:
+    """Drop a position whose instrument has settled (settlement already paid it)."""
+    position.quantity = Decimal(0)
+    position.save(update_fields=["quantity", "updated_at"])
+
+
 # Placing --------------------------------------------------------------------------
 
 
@@ -246,7 +291,9 @@ def _retrying_deadlocks(work):
     raise AssertionError("unreachable")
 
 
-def _order_place(*, account, request: OrderRequest, client_order_id, now) -> tuple[Order, bool]:
+def _order_place(
+    *, account, request: OrderRequest, client_order_id, now, halted_ok: bool = False
+) -> tuple[Order, bool]:
     now = now or timezone.now()
     instrument = Instrument.objects.filter(symbol=request.instrument).first()
     if instrument is None:
@@ -261,7 +308,8 @@ def _order_place(*, account, request: OrderRequest, client_order_id, now) -> tup
         existing = Order.objects.filter(account=account, client_order_id=client_order_id).first()
         if existing is not None:
             return _idempotent(existing, fingerprint), False
-    _check_instrument(instrument, now)
+    if not halted_ok:
+        _check_instrument(instrument, now)
     spec = mappers.instrument_spec(instrument)
     _check_sizes(instrument, spec, request)
     _lock_accounts([account.pk])

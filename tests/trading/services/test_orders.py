@@ -215,3 +215,19 @@ def test_margin_limits_the_size_of_a_short(market, account):
         place(account, quantity="1")
     assert refused.value.code == "insufficient_margin"
     assert position(account).quantity == Decimal("-3.5")
+
+
+def test_reset_cancels_orders_closes_positions_and_restores_cash(market, account):
+    resting = place(account, side="sell", type="limit", quantity="0.2", price=Decimal("51000"))
+    place(account, quantity="0.5")
+    place(account, symbol="BTC-P50000", side="buy", quantity="1")
+    move("47000")
+    entry = services.account_reset(account=account, requested_by=account.user)
+    resting.refresh_from_db()
+    assert resting.status == Order.Status.CANCELED
+    assert not Position.objects.filter(account=account).exclude(quantity=0).exists()
+    assert selectors.account_cash(account=account) == Decimal("100000")
+    assert entry.kind == "reset"
+    closing = Order.objects.filter(account=account, reduce_only=True, status="filled")
+    assert closing.count() == 2
+    assert selectors.ledger_problems() == []
