@@ -23,6 +23,10 @@ Structure and cost (n orders, m price levels on a side):
 - GTD orders are also kept in a heap of (expire_at, sequence, id) for `expire`.
 - Iterating a side from the best price walks the heap best-first without
   changing it: O(k log k) for the first k levels.
+- An order leaving the book leaves no reference cycle behind, so reference
+  counting frees it at once and a worker may pause or freeze the cyclic
+  collector around a big book; only a book dropped while it still holds
+  orders (levels and nodes point at each other) waits for the collector.
 
 `matching` reads and changes these internals directly, as the book's one
 friend, so the hot path pays no method calls; nothing else should.

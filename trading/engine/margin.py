@@ -144,7 +144,9 @@ def liquidation_price(
     """Return the liquidation price, using the tier of the notional at that price."""
     lower = ZERO
     nearest: tuple[Decimal, Decimal | None] | None = None
-    for tier in tiers:
+    last = len(tiers) - 1
+    for index, tier in enumerate(tiers):
+        upper = INFINITY if index == last else tier.max_notional
         price = liquidation_price_at_rate(
             side,
             quantity,
@@ -154,10 +156,10 @@ def liquidation_price(
             mm_amount=tier.maintenance_amount,
         )
         at = ZERO if price is None else price * quantity
-        if lower <= at <= tier.max_notional:
+        if lower <= at <= upper:
             return price
         # Rounding in the last digit can put a root at a boundary just outside both tiers.
-        miss = lower - at if at < lower else at - tier.max_notional
+        miss = lower - at if at < lower else at - upper
         if nearest is None or miss < nearest[0]:
             nearest = (miss, price)
         lower = tier.max_notional
