@@ -574,10 +574,12 @@ def trade_record(
 
 def candles_add_volume(*, instrument: Instrument, quantity: Decimal, at: datetime) -> None:
     """Add traded quantity to the instrument's candles that are open at ``at``."""
+    open_candles = models.Q()
     for interval in CANDLE_SPANS:
-        Candle.objects.filter(
-            instrument=instrument, interval=interval, open_time=candle_open_time(at, interval)
-        ).update(volume=models.F("volume") + quantity)
+        open_candles |= models.Q(interval=interval, open_time=candle_open_time(at, interval))
+    Candle.objects.filter(open_candles, instrument=instrument).update(
+        volume=models.F("volume") + quantity
+    )
 
 
 @transaction.atomic

@@ -227,6 +227,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "market.tasks.listings_roll",
         "schedule": env.float("MARKET_LISTINGS_SECONDS", default=600.0),
     },
+    "trading-positioning-publish": {
+        "task": "trading.tasks.positioning_publish",
+        "schedule": env.float("POSITIONING_SECONDS", default=10.0),
+    },
     "ledger-audit": {
         "task": "trading.tasks.ledger_audit",
         "schedule": env.float("LEDGER_AUDIT_SECONDS", default=3600.0),

@@ -22,6 +22,7 @@ from trading.services.orders import (
     order_cancel_all,
     order_place,
     position_close,
+    positioning_publish,
 )
 
 __all__ = [
@@ -39,4 +40,5 @@ __all__ = [
     "order_place",
     "paper_account_open",
     "position_close",
+    "positioning_publish",
 ]

@@ -636,15 +636,6 @@ def _persist_result(order: Order, instrument: Instrument, spec, result) -> None:
     for maker in makers.values():
         maker.save()
     _post_moves(instrument, moves)
-    if result.fills:
-        standing = selectors.positioning(instrument=instrument)
-        market_services.positioning_update(
-            instrument=instrument,
-            long_quantity=standing.long_quantity,
-            short_quantity=standing.short_quantity,
-            long_accounts=standing.long_accounts,
-            short_accounts=standing.short_accounts,
-        )
 
 
 def _record_fill(order, instrument, *, price, quantity, liquidity, counterparty, moves):
@@ -881,3 +872,19 @@ def _order_amend(*, account, order_id, price, quantity, stop_price, now) -> Orde
         _execute(order, instrument, spec, _quote(instrument), now)
     _check_margin(account, order, position_before=position_before)
     return order
+
+
+def positioning_publish(*, instrument: Instrument) -> None:
+    """Tell market how users stand in the instrument, for its sentiment views.
+
+    Run on a schedule rather than after every order, so the hot path of placing an
+    order does not aggregate every position.
+    """
+    standing = selectors.positioning(instrument=instrument)
+    market_services.positioning_update(
+        instrument=instrument,
+        long_quantity=standing.long_quantity,
+        short_quantity=standing.short_quantity,
+        long_accounts=standing.long_accounts,
+        short_accounts=standing.short_accounts,
+    )

@@ -11,6 +11,7 @@ from tests.factories.market import btc_market
 from trading import selectors
 from trading.services import order_place
 from trading.services.orders import OrderRequest
+from trading.tasks import positioning_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +29,7 @@ def test_sentiment_counts_longs_shorts_and_whales(api_client, user_factory):
     trade(first, "sell", "0.5")
     trade(second, "sell", "2.5")  # about 125,000 USD: a whale
     trade(third, "buy", "1")
+    assert positioning_publish.apply().get() == 1
 
     body = api_client.get("/api/v1/instruments/BTC-PERP/sentiment").json()
 
