@@ -5,6 +5,8 @@ lines. ``Balance`` caches that sum and is only ever changed by ``trading.service
 in the transaction that appends the lines, so ``check_ledger`` can prove it.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 
@@ -244,6 +246,9 @@ class Order(models.Model):
     def __str__(self):
         return f"#{self.pk} {self.side} {self.quantity} {self.instrument_id} {self.type}"
 
+    # Set by the order services on the instance they return; not stored.
+    insurance_covered = Decimal(0)
+
     @property
     def remaining_quantity(self):
         return self.quantity - self.filled_quantity
@@ -344,3 +349,29 @@ class Position(models.Model):
         if self.quantity < 0:
             return "short"
         return None
+
+
+class Liquidation(models.Model):
+    """An account closed out because its equity fell to its maintenance margin.
+
+    Keeps what led to it and what it did, so the user can replay it: the prices,
+    the margin level, the orders canceled, the closing orders and their fills.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="liquidations")
+    equity = amount_field()
+    maintenance_margin = amount_field()
+    margin_level = models.DecimalField(max_digits=20, decimal_places=8)
+    marks = models.JSONField(help_text="Mark price per instrument at the liquidation.")
+    positions = models.JSONField(help_text="The positions before the liquidation.")
+    canceled_orders = models.ManyToManyField(Order, related_name="+", blank=True)
+    closing_orders = models.ManyToManyField(Order, related_name="liquidation", blank=True)
+    fee = amount_field(default=0)
+    insurance_covered = amount_field(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Liquidation #{self.pk} of account {self.account_id}"

@@ -356,3 +356,38 @@ def positioning(*, instrument: Instrument) -> Positioning:
         long_accounts=longs["accounts"],
         short_accounts=shorts["accounts"],
     )
+
+
+@dataclass(frozen=True, slots=True)
+class MarginState:
+    """Where an account stands against liquidation."""
+
+    equity: Decimal
+    maintenance_margin: Decimal
+    views: list
+
+    @property
+    def margin_level(self) -> Decimal | None:
+        """Equity over maintenance margin: liquidation at 1, None with no positions."""
+        if self.maintenance_margin <= 0:
+            return None
+        return (self.equity / self.maintenance_margin).quantize(Decimal("0.00000001"))
+
+    @property
+    def liquidatable(self) -> bool:
+        return self.maintenance_margin > 0 and self.equity <= self.maintenance_margin
+
+
+def margin_state(*, account: Account, quotes: dict | None = None) -> MarginState:
+    """The account's equity at the mark and the maintenance margin its positions need."""
+    views = position_views(account=account, quotes=quotes)
+    equity = account_cash(account=account) + sum((v.value for v in views), Decimal(0))
+    maintenance = sum((v.maintenance_margin for v in views), Decimal(0))
+    return MarginState(equity=equity, maintenance_margin=maintenance, views=views)
+
+
+def accounts_with_positions(*, instrument: Instrument) -> QuerySet[Account]:
+    """Paper accounts holding a position in the instrument."""
+    return Account.objects.filter(
+        positions__instrument=instrument, kind=Account.Kind.PAPER
+    ).exclude(positions__quantity=0).distinct().order_by("pk")

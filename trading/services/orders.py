@@ -626,16 +626,16 @@ def _persist_result(order: Order, instrument: Instrument, spec, result) -> None:
             else Order.Status.PARTIALLY_FILLED
         )
     if not result.rests and order.filled_quantity < order.quantity:
-        order.status = (
-            Order.Status.CANCELED if order.filled_quantity == 0 else Order.Status.PARTIALLY_FILLED
-        )
+        # The unfilled rest is canceled (IOC, FOK, market orders, a sweep that ran out of
+        # liquidity): the order is done; filled_quantity tells how much of it traded.
+        order.status = Order.Status.CANCELED
         if order.filled_quantity > 0:
-            order.status = Order.Status.PARTIALLY_FILLED
             order.reject_reason = "remainder_canceled"
         order.save(update_fields=["status", "reject_reason", "updated_at"])
     for maker in makers.values():
         maker.save()
-    _post_moves(instrument, moves)
+    # What the insurance fund paid for this order's account, for a liquidation's record.
+    order.insurance_covered = _post_moves(instrument, moves).get(order.account_id, Decimal(0))
 
 
 def _record_fill(order, instrument, *, price, quantity, liquidity, counterparty, moves):
@@ -702,7 +702,7 @@ def _record_fill(order, instrument, *, price, quantity, liquidity, counterparty,
     )
 
 
-def _post_moves(instrument: Instrument, moves: dict[int, _AccountMoves]) -> None:
+def _post_moves(instrument: Instrument, moves: dict[int, _AccountMoves]) -> dict[int, Decimal]:
     """Post one balanced entry per account: fees to the platform, PnL and premiums.
 
     A realised loss larger than the account's cash is covered by the insurance fund,
@@ -711,6 +711,7 @@ def _post_moves(instrument: Instrument, moves: dict[int, _AccountMoves]) -> None
     fees = _system_account(Account.SystemCode.FEES)
     market = _system_account(Account.SystemCode.MARKET)
     insurance = _system_account(Account.SystemCode.INSURANCE)
+    covered: dict[int, Decimal] = {}
     for account_id, move in sorted(moves.items()):
         account = Account.objects.get(pk=account_id)
         delta = move.pnl - move.fee - move.premium
@@ -726,6 +727,7 @@ def _post_moves(instrument: Instrument, moves: dict[int, _AccountMoves]) -> None
             )
         if shortfall:
             postings.append(Posting(account=insurance, amount=-shortfall))
+            covered[account_id] = shortfall
         postings.append(Posting(account=account, amount=delta + shortfall))
         postings = [p for p in postings if p.amount != 0]
         if not postings:
@@ -745,6 +747,7 @@ def _post_moves(instrument: Instrument, moves: dict[int, _AccountMoves]) -> None
             f"PnL {move.pnl.normalize()}"
             + (f", premium {(-move.premium).normalize()}" if move.premium else ""),
         )
+    return covered
 
 
 def _attach_exits(order: Order, request: OrderRequest) -> None:
