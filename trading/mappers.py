@@ -53,7 +53,12 @@ def engine_order(order: Order, spec: engine.InstrumentSpec, *, remaining: Decima
         sequence=order.sequence,
         price_ticks=None if order.price is None else spec.to_ticks(order.price),
         time_in_force=time_in_force,
-        expire_at=order.expire_at.timestamp() if order.expire_at else None,
+        # A GTD stop that triggers as a market order enters IOC, without its expiry.
+        expire_at=(
+            order.expire_at.timestamp()
+            if order.expire_at and time_in_force is engine.TimeInForce.GTD
+            else None
+        ),
         post_only=order.post_only,
     )
 

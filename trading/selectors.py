@@ -5,10 +5,11 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from config.errors import NotFound
 from market import selectors as market_selectors
 from market.models import Instrument
 from trading import engine, mappers, services
-from trading.models import Account, Balance, JournalEntry, JournalLine, Order, Position
+from trading.models import Account, Balance, Fill, JournalEntry, JournalLine, Order, Position
 
 DEFAULT_LEVERAGE = Decimal(10)
 
@@ -64,7 +65,17 @@ class PositionView:
 def _mark(instrument: Instrument, quotes: dict) -> Decimal:
     if instrument.pk not in quotes:
         if instrument.settlement_price is not None:
-            quotes[instrument.pk] = instrument.settlement_price
+            # Settled: a future is worth the settlement price, an option its intrinsic value.
+            quotes[instrument.pk] = (
+                engine.option_payoff(
+                    engine.OptionKind(instrument.option_type),
+                    instrument.strike,
+                    instrument.settlement_price,
+                    Decimal(1),
+                )
+                if instrument.kind == Instrument.Kind.OPTION
+                else instrument.settlement_price
+            )
         else:
             quotes[instrument.pk] = market_selectors.ticker_get(instrument=instrument).mark_price
     return quotes[instrument.pk]
@@ -155,6 +166,14 @@ def position_views(*, account: Account, quotes: dict | None = None) -> list[Posi
     return result
 
 
+def position_view_get(*, account: Account, instrument: Instrument) -> PositionView:
+    """The account's open position in the instrument valued at the mark, or ``NotFound``."""
+    for view in position_views(account=account):
+        if view.instrument.pk == instrument.pk:
+            return view
+    raise NotFound(f"There is no open position in {instrument.symbol}.")
+
+
 def _round_price(price: Decimal, tick: Decimal) -> Decimal:
     return (price / tick).quantize(Decimal(1)) * tick
 
@@ -227,6 +246,53 @@ def ledger_line_list(
     if until:
         lines = lines.filter(entry__created_at__lt=until)
     return lines.order_by("-entry__created_at", "-pk")
+
+
+def order_list(
+    *, account: Account, status: str | None = None, instrument: Instrument | None = None
+) -> QuerySet[Order]:
+    """The account's orders, newest first, with their exits; status ``open`` is any open one."""
+    orders = (
+        Order.objects.filter(account=account)
+        .select_related("instrument")
+        .prefetch_related("attached")
+    )
+    if status == "open":
+        orders = orders.filter(status__in=Order.OPEN_STATUSES)
+    elif status:
+        orders = orders.filter(status=status)
+    if instrument is not None:
+        orders = orders.filter(instrument=instrument)
+    return orders.order_by("-created_at", "-pk")
+
+
+def order_get(*, account: Account, order_id: int) -> Order:
+    """One of the account's orders, or ``NotFound`` (another account's order too)."""
+    order = order_list(account=account).filter(pk=order_id).first()
+    if order is None:
+        raise NotFound("No order with this id.")
+    return order
+
+
+def fill_list(
+    *,
+    account: Account,
+    instrument: Instrument | None = None,
+    order_id: int | None = None,
+    since=None,
+    until=None,
+) -> QuerySet[Fill]:
+    """The account's fills, newest first."""
+    fills = Fill.objects.filter(account=account).select_related("instrument")
+    if instrument is not None:
+        fills = fills.filter(instrument=instrument)
+    if order_id is not None:
+        fills = fills.filter(order_id=order_id)
+    if since:
+        fills = fills.filter(created_at__gte=since)
+    if until:
+        fills = fills.filter(created_at__lt=until)
+    return fills.order_by("-created_at", "-pk")
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,12 @@ Locks are always taken in one order: the instrument's row (its order book), then
 trading accounts by primary key.
 """
 
+from trading.services.carry import (
+    borrow_interest_charge,
+    financing_charge,
+    funding_apply,
+    instrument_settle,
+)
 from trading.services.ledger import (
     Posting,
     _system_account,
@@ -24,14 +30,25 @@ from trading.services.orders import (
     position_close,
     positioning_publish,
 )
+from trading.services.triggers import (
+    conditional_orders_check,
+    gtd_orders_expire,
+    resting_orders_fill_on_reference,
+)
 
 __all__ = [
     "Posting",
     "_system_account",
     "account_reset",
     "balance_restore",
+    "borrow_interest_charge",
+    "conditional_orders_check",
+    "financing_charge",
+    "funding_apply",
     "funds_grant",
     "funds_transfer",
+    "gtd_orders_expire",
+    "instrument_settle",
     "journal_post",
     "leverage_set",
     "order_amend",
@@ -41,4 +58,5 @@ __all__ = [
     "paper_account_open",
     "position_close",
     "positioning_publish",
+    "resting_orders_fill_on_reference",
 ]

@@ -249,7 +249,10 @@ def account_reset(*, account: Account, requested_by=None, now=None) -> JournalEn
         for position in open_positions:
             instrument = position.instrument
             if instrument.status == Instrument.Status.SETTLED:
-                _position_flatten(position)
+                # Pay out the settlement first if the workers have not done so yet.
+                from trading.services.carry import instrument_settle
+
+                instrument_settle(instrument=instrument)
             else:
                 request = OrderRequest(
                     instrument=instrument.symbol,
@@ -266,12 +269,6 @@ def account_reset(*, account: Account, requested_by=None, now=None) -> JournalEn
         return balance_restore(account=account, requested_by=requested_by)
 
     return _retrying_deadlocks(reset)
-
-
-def _position_flatten(position: Position) -> None:
-    """Drop a position whose instrument has settled (settlement already paid it)."""
-    position.quantity = Decimal(0)
-    position.save(update_fields=["quantity", "updated_at"])
 
 
 # Placing --------------------------------------------------------------------------
@@ -406,15 +403,22 @@ def _check_sizes(instrument: Instrument, spec: engine.InstrumentSpec, request: O
             f"The quantity must be between {instrument.min_quantity.normalize()} and "
             f"{instrument.max_quantity.normalize()}.",
         )
-    for name in ("price", "stop_price", "trailing_amount"):
-        value = getattr(request, name)
+    exits = {
+        f"{name}.{part}": getattr(getattr(request, name), part)
+        for name in ("stop_loss", "take_profit")
+        if getattr(request, name) is not None
+        for part in ("stop_price", "price")
+    }
+    prices = {name: getattr(request, name) for name in ("price", "stop_price", "trailing_amount")}
+    for name, value in {**prices, **exits}.items():
         if value is None:
             continue
+        field_name = name.split(".")[0]
         if not value.is_finite() or value <= 0:
-            raise _field_error(name, "invalid_price", "The price must be positive.")
+            raise _field_error(field_name, "invalid_price", "The price must be positive.")
         if value % instrument.tick_size:
             raise _field_error(
-                name,
+                field_name,
                 "invalid_price",
                 f"The price must be a multiple of the tick size "
                 f"{instrument.tick_size.normalize()}.",
