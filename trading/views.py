@@ -10,15 +10,19 @@ from trading import selectors, services
 from trading.forms import AccountResetForm, starting_balance_display
 
 LEDGER_LINES_SHOWN = 20
+OPEN_ORDERS_SHOWN = 50
 
 
 @require_safe
 @login_required
 def dashboard(request):
-    """Show the paper account's balances and its most recent ledger lines."""
+    """Show the paper account's balances, positions, open orders and latest ledger lines."""
     account = selectors.paper_account_for_user(user=request.user)
+    quotes = {}  # One quote per instrument, shared by the summary and the positions.
     context = {
-        "summary": selectors.account_summary(account=account),
+        "summary": selectors.account_summary(account=account, quotes=quotes),
+        "positions": selectors.position_views(account=account, quotes=quotes),
+        "open_orders": selectors.order_list(account=account, status="open")[:OPEN_ORDERS_SHOWN],
         "ledger_lines": selectors.ledger_line_list(account=account)[:LEDGER_LINES_SHOWN],
         "ledger_lines_shown": LEDGER_LINES_SHOWN,
     }

@@ -54,7 +54,37 @@ def test_dashboard_shows_the_starting_balance_as_usd(signed_in):
     assert stat(response, "Equity") == "100,000.00 USD"
     assert stat(response, "Margin used") == "0.00 USD"
     assert stat(response, "Available") == "100,000.00 USD"
-    assert "Trading arrives with the instruments" in text_of(response)
+    assert "No open positions" in text_of(response)
+
+
+def test_dashboard_shows_an_open_short_with_its_pnl_and_orders(signed_in, user):
+    from market.services import index_move
+    from tests.factories.market import btc_market
+    from trading.services.orders import OrderRequest
+
+    btc_market()
+    account = selectors.paper_account_for_user(user=user)
+    services.order_place(
+        account=account,
+        request=OrderRequest(
+            instrument="BTC-PERP", side="sell", type="market", quantity=Decimal("0.5")
+        ),
+    )
+    services.order_place(
+        account=account,
+        request=OrderRequest(
+            instrument="BTC-PERP", side="sell", type="limit", quantity=Decimal("0.1"),
+            price=Decimal("60000"),
+        ),
+    )  # fmt: skip
+    index_move(symbol="BTC", price=Decimal("45000"))
+
+    text = text_of(signed_in.get(reverse("dashboard")))
+
+    assert "BTC-PERP" in text
+    assert "▼ Short" in text
+    assert "+2," in text  # about 0.5 * (50,000 - 45,000) of unrealised profit
+    assert "60,000.00" in text  # the resting limit order
 
 
 def test_dashboard_lists_ledger_lines_signed_and_newest_first(signed_in, user):
