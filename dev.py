@@ -42,6 +42,8 @@ VENV_BIN = VENV / "bin"
 PYPROJECT = ROOT / "pyproject.toml"
 
 DEFAULT_PORT = 8000
+# config/settings/base.py's RISK_QUEUE_GROUPS default: one worker here consumes every group.
+DEFAULT_RISK_QUEUE_GROUPS = 2
 LOCAL_SETTINGS = "config.settings.local"
 TEST_SETTINGS = "config.settings.test"
 TEST_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/shortbook"
@@ -302,6 +304,12 @@ class ProcessSpec:
     argv: list[str]
 
 
+def risk_queues() -> list[str]:
+    """The risk workers' queues, as settings name them: one per instrument group."""
+    groups = int(os.environ.get("RISK_QUEUE_GROUPS") or DEFAULT_RISK_QUEUE_GROUPS)
+    return [f"risk-{group}" for group in range(groups)]
+
+
 def process_specs(*, port: int, redis: bool) -> list[ProcessSpec]:
     """Return the processes that make up the running platform.
 
@@ -313,7 +321,7 @@ def process_specs(*, port: int, redis: bool) -> list[ProcessSpec]:
     celery = [venv_tool("celery"), "-A", "config"]
     schedule = ["-s", str(var_dir() / "celerybeat-schedule")]
     specs = [ProcessSpec("web", [*uvicorn, "--host", "127.0.0.1", "--port", str(port)])]
-    queues = ["-Q", "celery"]
+    queues = ["-Q", ",".join(["celery", *risk_queues()])]
     if redis:
         specs += [
             ProcessSpec("beat", [*celery, "beat", "--loglevel", "INFO", *schedule]),

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("SHORTBOOK_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -199,6 +200,8 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+    # kombu's own transport can hand a reader a message file before it is written.
+    CELERY_BROKER_TRANSPORT = "config.kombu_filesystem:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(VAR_DIR / "broker" / "queue"),
         "data_folder_out": str(VAR_DIR / "broker" / "queue"),
@@ -215,7 +218,14 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_TASK_ROUTES = {"market.tasks.feeds_tick": {"queue": "feed"}}
+# Risk work on an instrument goes to the queue of its group, risk-<id % RISK_QUEUE_GROUPS>,
+# so each book has one queue while workers on several machines share the instruments.
+RISK_QUEUE_GROUPS = env.int("RISK_QUEUE_GROUPS", default=2)
+RISK_QUEUES = [f"risk-{group}" for group in range(RISK_QUEUE_GROUPS)]
+CELERY_TASK_ROUTES = [
+    "trading.tasks.task_queue",
+    {"market.tasks.feeds_tick": {"queue": "feed"}},
+]
 MARKET_TICK_SECONDS = env.float("MARKET_TICK_SECONDS", default=1.0)
 CELERY_BEAT_SCHEDULE = {
     "market-feeds-tick": {
@@ -234,6 +244,31 @@ CELERY_BEAT_SCHEDULE = {
     "ledger-audit": {
         "task": "trading.tasks.ledger_audit",
         "schedule": env.float("LEDGER_AUDIT_SECONDS", default=3600.0),
+    },
+    # The risk workers' schedules. Each is idempotent, so a late or repeated run is harmless;
+    # the short ones expire rather than pile up behind a stalled worker.
+    "trading-risk-sweep": {
+        "task": "trading.tasks.risk_sweep",
+        "schedule": env.float("RISK_SWEEP_SECONDS", default=5.0),
+        "options": {"expires": 10},
+    },
+    "trading-gtd-orders-expire": {
+        "task": "trading.tasks.gtd_orders_expire_due",
+        "schedule": 30.0,
+        "options": {"expires": 60},
+    },
+    "trading-funding-apply": {
+        "task": "trading.tasks.funding_apply_due",
+        "schedule": 60.0,
+        "options": {"expires": 120},
+    },
+    "trading-borrow-interest-charge": {
+        "task": "trading.tasks.borrow_interest_charge_due",
+        "schedule": crontab(minute=0),
+    },
+    "trading-financing-charge": {
+        "task": "trading.tasks.financing_charge_due",
+        "schedule": crontab(minute=0, hour=0),
     },
 }
 
