@@ -2,17 +2,23 @@
 
 Creates a throwaway database (``test_`` + the name in DATABASE_URL), lists BTC and
 ETH with spot, perpetual and CFD instruments, signs up one trader per client with a
-trade-scoped API key, starts uvicorn on a free local port with several worker
-processes, and has 32 concurrent clients send ``POST /api/v1/orders`` (small market
-orders, buys and sells, spread over the six instruments) for a fixed time. Prints
-orders a second and latency percentiles, and checks the ledger afterwards.
+trade-scoped API key, starts a web server on a free local port with several worker
+processes (uvicorn on ``config.asgi``, or with ``--server gunicorn`` gunicorn's
+threaded workers on ``config.wsgi``), and has 32 concurrent clients send
+``POST /api/v1/orders`` (small market orders, buys and sells, spread over the six
+instruments) for a fixed time. Prints orders a second and latency percentiles, and
+checks the ledger afterwards.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sb_bench \\
     REDIS_URL=redis://127.0.0.1:6379/7 .venv/bin/python -m bench.orders_http
+
+Options: ``--seconds``, ``--clients``, ``--workers``, ``--server {uvicorn,gunicorn}``
+and ``--threads`` (gunicorn threads per worker).
 """
 
 import argparse
 import http.client
+import importlib.util
 import json
 import os
 import signal
@@ -29,6 +35,7 @@ from bench._db import configure, throwaway_database
 CLIENTS = 32
 SECONDS = 20.0
 WORKERS = 4
+THREADS = 4
 TARGET_RATE = 200.0
 TARGET_P99_MS = 100.0
 SYMBOLS = ("BTC-PERP", "ETH-PERP", "BTC-USD", "ETH-USD", "BTC-CFD", "ETH-CFD")
@@ -51,18 +58,29 @@ def _seed(clients: int) -> list[str]:
     return [api_key_issue(user=UserFactory(), scope="trade").key for _ in range(clients)]
 
 
-def _server(port: int, workers: int, database: str) -> subprocess.Popen:
+def _server(
+    port: int, workers: int, database: str, *, server: str = "uvicorn", threads: int = THREADS
+) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": database,
         "API_THROTTLE_CLIENT": "1000000/min",
     }
+    if server == "gunicorn":
+        # Django runs a sync view under ASGI on one thread per process; WSGI threads
+        # let a worker serve another request while one waits on PostgreSQL.
+        command = [sys.executable, "-m", "gunicorn", "config.wsgi:application",
+                   "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+                   "--worker-class", "gthread", "--threads", str(threads),
+                   "--log-level", "warning"]  # fmt: skip
+    else:
+        command = [sys.executable, "-m", "uvicorn", "config.asgi:application",
+                   "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+                   "--log-level", "warning"]  # fmt: skip
     return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(workers), "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True,
-    )  # fmt: skip
+        command, cwd=ROOT, env=env, start_new_session=True
+    )
 
 
 def _wait_until_up(port: int, timeout: float = 60.0) -> None:
@@ -108,7 +126,11 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=CLIENTS)
     parser.add_argument("--seconds", type=float, default=SECONDS)
     parser.add_argument("--workers", type=int, default=WORKERS)
+    parser.add_argument("--server", choices=("uvicorn", "gunicorn"), default="uvicorn")
+    parser.add_argument("--threads", type=int, default=THREADS, help="gunicorn only")
     options = parser.parse_args()
+    if options.server == "gunicorn" and importlib.util.find_spec("gunicorn") is None:
+        raise SystemExit("gunicorn is not installed.")
     configure()
     from django.db import connection
 
@@ -123,7 +145,9 @@ def main() -> int:
         )
         connection.close()
         port = _free_port()
-        server = _server(port, options.workers, database)
+        server = _server(
+            port, options.workers, database, server=options.server, threads=options.threads
+        )
         try:
             _wait_until_up(port)
             latencies: list[float] = []
@@ -150,7 +174,12 @@ def main() -> int:
     ordered = sorted(latencies)
     rate = statuses.get(201, 0) / wall
     p99 = ordered[int(len(ordered) * 0.99) - 1]
-    print(f"{options.clients} clients, {options.workers} uvicorn workers, {wall:.1f} s")
+    served_by = (
+        f"gunicorn {options.workers} workers x {options.threads} threads"
+        if options.server == "gunicorn"
+        else f"uvicorn {options.workers} workers"
+    )
+    print(f"{options.clients} clients, {served_by}, {wall:.1f} s")
     print(f"Responses: {dict(sorted(statuses.items()))}")
     print(f"Orders placed: {rate:.1f} a second")
     print(f"Latency: p50 {statistics.median(ordered):.1f} ms, p95 "

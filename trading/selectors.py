@@ -3,7 +3,7 @@
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 
 from config.errors import NotFound
 from market import selectors as market_selectors
@@ -121,8 +121,13 @@ def _position_view(position: Position, quotes: dict) -> PositionView:
     )
 
 
-def position_views(*, account: Account, quotes: dict | None = None) -> list[PositionView]:
-    """The account's open positions valued at the mark, with liquidation prices."""
+def position_views(
+    *, account: Account, quotes: dict | None = None, cash: Decimal | None = None
+) -> list[PositionView]:
+    """The account's open positions valued at the mark, with liquidation prices.
+
+    ``cash`` is the account's cash when the caller has just read it.
+    """
     quotes = {} if quotes is None else quotes
     positions = (
         Position.objects.filter(account=account)
@@ -132,7 +137,8 @@ def position_views(*, account: Account, quotes: dict | None = None) -> list[Posi
         .order_by("instrument__symbol")
     )
     views = [_position_view(position, quotes) for position in positions]
-    cash = account_cash(account=account)
+    if cash is None:
+        cash = account_cash(account=account)
     equity = cash + sum((v.value for v in views), Decimal(0))
     result = []
     for view in views:
@@ -181,17 +187,21 @@ def _round_price(price: Decimal, tick: Decimal) -> Decimal:
 def open_orders_margin(*, account: Account) -> Decimal:
     """Margin that resting limit orders hold: what they would need if they filled."""
     total = Decimal(0)
-    orders = resting_orders().filter(account=account, reduce_only=False)
-    leverages = dict(
-        Position.objects.filter(account=account).values_list("instrument_id", "leverage")
+    # The account's leverage on each order's instrument, in the same query.
+    positions = Position.objects.filter(account=account, instrument=OuterRef("instrument"))
+    orders = (
+        resting_orders()
+        .filter(account=account, reduce_only=False)
+        .select_related("instrument")
+        .annotate(position_leverage=Subquery(positions.values("leverage")[:1]))
     )
-    for order in orders.select_related("instrument"):
+    for order in orders:
         notional = order.remaining_quantity * order.price
         if order.instrument.kind == Instrument.Kind.OPTION:
             if order.side == Order.Side.BUY:
                 total += notional
             continue
-        leverage = leverages.get(order.instrument_id) or default_leverage(order.instrument)
+        leverage = order.position_leverage or default_leverage(order.instrument)
         total += notional / leverage
     return total
 
@@ -213,7 +223,7 @@ def default_leverage(instrument: Instrument) -> Decimal:
 def account_summary(*, account: Account, quotes: dict | None = None) -> AccountSummary:
     """Cash, equity at the mark, the margin in use and what is available for new orders."""
     cash = account_cash(account=account)
-    views = position_views(account=account, quotes=quotes)
+    views = position_views(account=account, quotes=quotes, cash=cash)
     equity = cash + sum((v.value for v in views), Decimal(0))
     margin_used = sum((v.initial_margin for v in views), Decimal(0)) + open_orders_margin(
         account=account

@@ -59,6 +59,15 @@ def _system_account(code: str) -> Account:
         return Account.objects.get(system_code=code)
 
 
+def _system_accounts(*codes: str) -> dict[str, Account]:
+    """Return several of the platform's own accounts in one query, creating missing ones."""
+    accounts = {a.system_code: a for a in Account.objects.filter(system_code__in=codes)}
+    for code in codes:
+        if code not in accounts:
+            accounts[code] = _system_account(code)
+    return accounts
+
+
 @transaction.atomic
 def journal_post(
     *,
@@ -78,50 +87,105 @@ def journal_post(
         existing = JournalEntry.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
+    deltas = _paper_deltas(kind, postings)
+    # Only paper accounts carry a cached balance and can be overdrawn, so only they
+    # are locked: the platform's own accounts would otherwise be one hot row that
+    # every trade on every instrument waits for. Their balances are sums of lines.
+    _lock_accounts(account_id for account_id, _ in deltas)
+    return _journal_write(
+        kind=kind,
+        postings=postings,
+        deltas=deltas,
+        balances=_paper_balances(account_id for account_id, _ in deltas),
+        memo=memo,
+        created_by=created_by,
+        idempotency_key=idempotency_key,
+    )
 
+
+def _journal_post_locked(
+    *, kind: str, postings: list[Posting], memo: str, balances: dict[tuple[int, str], Balance]
+) -> JournalEntry:
+    """Append one balanced entry inside a service that already holds its accounts' locks.
+
+    For the order path: the caller's transaction has locked every paper account in
+    ``postings`` (in primary-key order) and read their ``balances`` with
+    ``_paper_balances`` under those locks; the rows in ``balances`` are updated in
+    place. A refusal raises and the caller's transaction rolls back, so no savepoint
+    is spent here.
+    """
+    return _journal_write(
+        kind=kind,
+        postings=postings,
+        deltas=_paper_deltas(kind, postings),
+        balances=balances,
+        memo=memo,
+    )
+
+
+def _paper_deltas(kind: str, postings: list[Posting]) -> dict[tuple[int, str], Decimal]:
+    """Check that the postings balance; return what they move on each paper account."""
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for posting in postings:
         _check_amount(posting.amount)
         totals[posting.asset] += posting.amount
     if not postings or any(total != 0 for total in totals.values()):
         raise LedgerImbalance(f"Journal entry of kind {kind} does not balance: {dict(totals)}")
-
-    # Only paper accounts carry a cached balance and can be overdrawn, so only they
-    # are locked: the platform's own accounts would otherwise be one hot row that
-    # every trade on every instrument waits for. Their balances are sums of lines.
-    paper = {p.account.pk for p in postings if p.account.kind == Account.Kind.PAPER}
-    _lock_accounts(paper)
     deltas: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
     for posting in postings:
-        if posting.account.pk in paper:
+        if posting.account.kind == Account.Kind.PAPER:
             deltas[(posting.account.pk, posting.asset)] += posting.amount
+    return deltas
 
-    balances = []
+
+def _paper_balances(account_ids: Iterable[int]) -> dict[tuple[int, str], Balance]:
+    """The cached balances of paper accounts, by (account id, asset), in one query."""
+    return {
+        (balance.account_id, balance.asset): balance
+        for balance in Balance.objects.filter(account_id__in=set(account_ids))
+    }
+
+
+def _journal_write(
+    *,
+    kind: str,
+    postings: list[Posting],
+    deltas: dict[tuple[int, str], Decimal],
+    balances: dict[tuple[int, str], Balance],
+    memo: str,
+    created_by=None,
+    idempotency_key: str | None = None,
+) -> JournalEntry:
+    """Write a checked entry, its lines and the new balances (the caller holds the locks)."""
+    changed = []
     for (account_id, asset), delta in sorted(deltas.items()):
-        balance, _ = Balance.objects.get_or_create(account_id=account_id, asset=asset)
+        balance = balances.get((account_id, asset))
+        if balance is None:
+            balance, _ = Balance.objects.get_or_create(account_id=account_id, asset=asset)
+            balances[(account_id, asset)] = balance
         new_amount = balance.amount + delta
         if delta < 0 and new_amount < 0:
             raise InsufficientFunds(
                 f"The account has {balance.amount} {asset}; this needs {-delta} {asset}."
             )
-        balance.amount = new_amount
-        balances.append(balance)
+        changed.append((balance, new_amount))
 
-    try:
-        with transaction.atomic():
-            entry = JournalEntry.objects.create(
-                kind=kind, memo=memo[:255], created_by=created_by, idempotency_key=idempotency_key
-            )
-    except IntegrityError:
-        # A concurrent retry wrote the same entry first.
-        if idempotency_key is None:
-            raise
-        return JournalEntry.objects.get(idempotency_key=idempotency_key)
+    fields = {"kind": kind, "memo": memo[:255], "created_by": created_by}
+    if idempotency_key is None:
+        entry = JournalEntry.objects.create(**fields)
+    else:
+        try:
+            with transaction.atomic():
+                entry = JournalEntry.objects.create(**fields, idempotency_key=idempotency_key)
+        except IntegrityError:
+            # A concurrent retry wrote the same entry first.
+            return JournalEntry.objects.get(idempotency_key=idempotency_key)
     JournalLine.objects.bulk_create(
         JournalLine(entry=entry, account_id=p.account.pk, asset=p.asset, amount=p.amount)
         for p in postings
     )
-    for balance in balances:
+    for balance, new_amount in changed:
+        balance.amount = new_amount
         balance.save(update_fields=["amount"])
     return entry
 

@@ -11,6 +11,7 @@ A refused order changes nothing: every check that needs the outcome of matching
 the whole transaction back.
 """
 
+import contextlib
 import hashlib
 import json
 from collections import defaultdict
@@ -30,10 +31,11 @@ from trading import engine, mappers, selectors
 from trading.models import Account, Fill, JournalEntry, Order, Position
 from trading.services.ledger import (
     Posting,
+    _journal_post_locked,
     _lock_accounts,
-    _system_account,
+    _paper_balances,
+    _system_accounts,
     balance_restore,
-    journal_post,
 )
 
 DEADLOCK_RETRIES = 3
@@ -292,14 +294,18 @@ def _order_place(
     *, account, request: OrderRequest, client_order_id, now, halted_ok: bool = False
 ) -> tuple[Order, bool]:
     now = now or timezone.now()
-    instrument = Instrument.objects.filter(symbol=request.instrument).first()
+    instrument = (
+        Instrument.objects.select_for_update(of=("self",))
+        .select_related("underlying")
+        .filter(symbol=request.instrument)
+        .first()
+    )
     if instrument is None:
         raise OrderRefused(
             f"No instrument is called {request.instrument}.",
             code="unknown_instrument",
             fields={"instrument": ["Unknown symbol."]},
         )
-    instrument = _lock_instrument(instrument.pk)
     fingerprint = request.fingerprint()
     if client_order_id:
         existing = Order.objects.filter(account=account, client_order_id=client_order_id).first()
@@ -318,8 +324,11 @@ def _order_place(
         )
     quote = _quote(instrument)
     _check_exits(request, quote.mark_price)
+    position_before = position.quantity
     try:
-        with transaction.atomic():
+        # Only a client_order_id can collide, so only then is a savepoint needed to
+        # recover from the IntegrityError.
+        with transaction.atomic() if client_order_id else contextlib.nullcontext():
             order = Order.objects.create(
                 account=account,
                 instrument=instrument,
@@ -340,6 +349,8 @@ def _order_place(
                 sequence=_next_sequence(instrument),
             )
     except IntegrityError:
+        if not client_order_id:
+            raise
         # The same client_order_id placed concurrently on another instrument.
         existing = Order.objects.get(account=account, client_order_id=client_order_id)
         return _idempotent(existing, fingerprint), False
@@ -347,9 +358,15 @@ def _order_place(
     if request.type in CONDITIONAL_TYPES:
         _arm_conditional(order, instrument, quote)
     else:
-        _execute(order, instrument, spec, quote, now)
+        _execute(order, instrument, spec, quote, now, position=position)
     _attach_exits(order, request)
-    _check_margin(account, order, position_before=position.quantity)
+    _check_margin(
+        account,
+        order,
+        position_before=position_before,
+        position=position,
+        quotes=_quotes_at(instrument, quote),
+    )
     return order, True
 
 
@@ -466,14 +483,28 @@ def _reduces(position_quantity: Decimal, side: str) -> bool:
 
 
 def _position(account: Account, instrument: Instrument) -> Position:
-    position = Position.objects.select_for_update().filter(
-        account=account, instrument=instrument
-    ).first()
+    return _account_position(account.pk, instrument)
+
+
+def _account_position(account_id: int, instrument: Instrument) -> Position:
+    """Lock the account's position in the instrument, creating it flat on first use."""
+    position = (
+        Position.objects.select_for_update()
+        .filter(account_id=account_id, instrument=instrument)
+        .first()
+    )
     if position is None:
         position = Position.objects.create(
-            account=account, instrument=instrument, leverage=selectors.default_leverage(instrument)
+            account_id=account_id,
+            instrument=instrument,
+            leverage=selectors.default_leverage(instrument),
         )
     return position
+
+
+def _quotes_at(instrument: Instrument, quote) -> dict:
+    """Marks for the margin check: the instrument's at the quote the order traded on."""
+    return {} if instrument.settlement_price is not None else {instrument.pk: quote.mark_price}
 
 
 def _quote(instrument: Instrument):
@@ -538,9 +569,17 @@ def trigger_reference(order: Order, quote) -> Decimal:
     return quote.mark_price
 
 
-def _execute(order: Order, instrument: Instrument, spec, quote, now: datetime) -> None:
-    """Match a market or limit order against the book and the outside market; persist it."""
-    position = Position.objects.get(account=order.account, instrument=instrument)
+def _execute(
+    order: Order, instrument: Instrument, spec, quote, now: datetime, *, position=None
+) -> None:
+    """Match a market or limit order against the book and the outside market; persist it.
+
+    ``position`` is the order's account's position in the instrument, when the caller
+    has already locked the account and read it; it is updated in place.
+    """
+    taker_locked = position is not None
+    if position is None:
+        position = Position.objects.get(account=order.account, instrument=instrument)
     remaining = order.quantity - order.filled_quantity
     if order.reduce_only:
         lots = engine.reduce_only_lots(
@@ -562,7 +601,13 @@ def _execute(order: Order, instrument: Instrument, spec, quote, now: datetime) -
     if result.status is engine.OrderStatus.REJECTED:
         raise OrderRefused(_REJECT_MESSAGES.get(result.reason, str(result.reason)),
                            code=str(result.reason))  # fmt: skip
-    _persist_result(order, instrument, spec, result)
+    _persist_result(
+        order,
+        instrument,
+        spec,
+        result,
+        positions={order.account_id: position} if taker_locked else None,
+    )
 
 
 _REJECT_MESSAGES = {
@@ -578,18 +623,36 @@ def _signed_lots(position: Position, spec: engine.InstrumentSpec) -> int:
     return lots if position.quantity >= 0 else -lots
 
 
-def _persist_result(order: Order, instrument: Instrument, spec, result) -> None:
-    """Write what matching decided: orders, fills, positions and the ledger."""
-    Order.objects.filter(pk__in=result.expired).update(status=Order.Status.EXPIRED)
-    Order.objects.filter(pk__in=result.self_trade_canceled).update(status=Order.Status.CANCELED)
+def _persist_result(
+    order: Order, instrument: Instrument, spec, result, *, positions: dict | None = None
+) -> None:
+    """Write what matching decided: orders, fills, positions and the ledger.
+
+    ``positions`` holds the positions already read under their accounts' locks, by
+    account id: those accounts are not locked again.
+    """
+    if result.expired:
+        Order.objects.filter(pk__in=result.expired).update(status=Order.Status.EXPIRED)
+    if result.self_trade_canceled:
+        canceled = Order.objects.filter(pk__in=result.self_trade_canceled)
+        canceled.update(status=Order.Status.CANCELED)
     moves: dict[int, _AccountMoves] = defaultdict(_AccountMoves)
-    makers = {
-        maker.pk: maker
-        for maker in Order.objects.select_for_update().filter(
-            pk__in={f.maker_order_id for f in result.fills if f.maker_order_id}
-        )
-    }
-    _lock_accounts({order.account_id} | {m.account_id for m in makers.values()})
+    maker_ids = {f.maker_order_id for f in result.fills if f.maker_order_id}
+    makers = (
+        {maker.pk: maker for maker in Order.objects.select_for_update().filter(pk__in=maker_ids)}
+        if maker_ids
+        else {}
+    )
+    positions = {} if positions is None else positions
+    # The taker's account row, when the caller locked it and the order carries it.
+    accounts = (
+        {order.account_id: order.account}
+        if order.account_id in positions and Order.account.is_cached(order)
+        else {}
+    )
+    to_lock = ({order.account_id} | {m.account_id for m in makers.values()}) - set(positions)
+    if to_lock:
+        accounts.update(_lock_accounts(to_lock))
     order_notional = sum(
         (spec.notional(f.price_ticks, f.quantity_lots) for f in result.fills), Decimal(0)
     )
@@ -605,6 +668,7 @@ def _persist_result(order: Order, instrument: Instrument, spec, result) -> None:
             liquidity=Fill.Liquidity.TAKER,
             counterparty=Fill.Counterparty.USER if maker else Fill.Counterparty.MARKET,
             moves=moves,
+            positions=positions,
         )
         market_services.trade_record(
             instrument=instrument,
@@ -622,6 +686,7 @@ def _persist_result(order: Order, instrument: Instrument, spec, result) -> None:
                 liquidity=Fill.Liquidity.MAKER,
                 counterparty=Fill.Counterparty.USER,
                 moves=moves,
+                positions=positions,
             )
     if result.fills:
         order.status = (
@@ -639,21 +704,26 @@ def _persist_result(order: Order, instrument: Instrument, spec, result) -> None:
     for maker in makers.values():
         maker.save()
     # What the insurance fund paid for this order's account, for a liquidation's record.
-    order.insurance_covered = _post_moves(instrument, moves).get(order.account_id, Decimal(0))
+    covered = _post_moves(instrument, moves, accounts=accounts)
+    order.insurance_covered = covered.get(order.account_id, Decimal(0))
 
 
-def _record_fill(order, instrument, *, price, quantity, liquidity, counterparty, moves):
-    """Record one side of a fill: the fill row, the order, the position, the money moved."""
+def _record_fill(
+    order, instrument, *, price, quantity, liquidity, counterparty, moves, positions=None
+):
+    """Record one side of a fill: the fill row, the order, the position, the money moved.
+
+    ``positions`` caches the locked positions by account id across one order's fills.
+    """
     rate = instrument.maker_fee_rate if liquidity == Fill.Liquidity.MAKER else (
         instrument.taker_fee_rate
     )
     notional = price * quantity
     fee = engine.fee(notional, rate).quantize(MONEY)
-    position = Position.objects.select_for_update().get(
-        account_id=order.account_id, instrument=instrument
-    ) if Position.objects.filter(account_id=order.account_id, instrument=instrument).exists() else (
-        _position(order.account, instrument)
-    )
+    positions = {} if positions is None else positions
+    position = positions.get(order.account_id)
+    if position is None:
+        position = positions[order.account_id] = _account_position(order.account_id, instrument)
     change = engine.apply_fill(
         engine.Position(position.quantity, position.entry_price),
         engine.Side(order.side),
@@ -706,24 +776,44 @@ def _record_fill(order, instrument, *, price, quantity, liquidity, counterparty,
     )
 
 
-def _post_moves(instrument: Instrument, moves: dict[int, _AccountMoves]) -> dict[int, Decimal]:
+def _post_moves(
+    instrument: Instrument,
+    moves: dict[int, _AccountMoves],
+    *,
+    accounts: dict[int, Account] | None = None,
+) -> dict[int, Decimal]:
     """Post one balanced entry per account: fees to the platform, PnL and premiums.
 
     A realised loss larger than the account's cash is covered by the insurance fund,
-    so a paper account never ends below zero.
+    so a paper account never ends below zero. The caller holds the locks of the
+    accounts in ``moves``; ``accounts`` may carry those rows already loaded.
     """
-    fees = _system_account(Account.SystemCode.FEES)
-    market = _system_account(Account.SystemCode.MARKET)
-    insurance = _system_account(Account.SystemCode.INSURANCE)
     covered: dict[int, Decimal] = {}
+    if not moves:
+        return covered
+    system = _system_accounts(
+        Account.SystemCode.FEES, Account.SystemCode.MARKET, Account.SystemCode.INSURANCE
+    )
+    fees = system[Account.SystemCode.FEES]
+    market = system[Account.SystemCode.MARKET]
+    insurance = system[Account.SystemCode.INSURANCE]
+    accounts = dict(accounts or {})
+    missing = set(moves) - set(accounts)
+    if missing:
+        accounts.update(Account.objects.in_bulk(missing))
+    balances = _paper_balances(pk for pk in moves if accounts[pk].kind == Account.Kind.PAPER)
     for account_id, move in sorted(moves.items()):
-        account = Account.objects.get(pk=account_id)
+        account = accounts[account_id]
         delta = move.pnl - move.fee - move.premium
         postings = [
             Posting(account=fees, amount=move.fee),
             Posting(account=market, amount=-move.pnl + move.premium),
         ]
-        cash = selectors.account_cash(account=account)
+        if account.kind == Account.Kind.PAPER:
+            balance = balances.get((account_id, account.currency))
+            cash = balance.amount if balance is not None else Decimal(0)
+        else:
+            cash = selectors.account_cash(account=account)
         shortfall = -(cash + delta) if cash + delta < 0 else Decimal(0)
         if shortfall and move.premium > 0:
             raise OrderRefused(
@@ -744,12 +834,13 @@ def _post_moves(instrument: Instrument, moves: dict[int, _AccountMoves]) -> dict
             else JournalEntry.Kind.FEE
         )
         orders = ", ".join(f"#{pk}" for pk in sorted(move.orders))
-        journal_post(
+        _journal_post_locked(
             kind=kind,
             postings=postings,
             memo=f"{instrument.symbol}: order {orders}; fee {move.fee.normalize()}, "
             f"PnL {move.pnl.normalize()}"
             + (f", premium {(-move.premium).normalize()}" if move.premium else ""),
+            balances=balances,
         )
     return covered
 
@@ -784,9 +875,21 @@ def _attach_exits(order: Order, request: OrderRequest) -> None:
         )
 
 
-def _check_margin(account: Account, order: Order, *, position_before: Decimal) -> None:
-    """Refuse an order that leaves the account without enough margin, unless it only reduced."""
-    position = Position.objects.get(account=account, instrument=order.instrument)
+def _check_margin(
+    account: Account,
+    order: Order,
+    *,
+    position_before: Decimal,
+    position: Position | None = None,
+    quotes: dict | None = None,
+) -> None:
+    """Refuse an order that leaves the account without enough margin, unless it only reduced.
+
+    ``position`` is the account's position as this order left it, when the caller
+    holds it; ``quotes`` marks already known, by instrument id.
+    """
+    if position is None:
+        position = Position.objects.get(account=account, instrument=order.instrument)
     grew = abs(position.quantity) > abs(position_before) or (
         order.is_open and not order.reduce_only and order.type in LIMIT_PRICED_TYPES
     )
@@ -799,7 +902,7 @@ def _check_margin(account: Account, order: Order, *, position_before: Decimal) -
             f"{instrument.max_quantity.normalize()}.",
             code="position_limit",
         )
-    summary = selectors.account_summary(account=account)
+    summary = selectors.account_summary(account=account, quotes=quotes)
     if summary.available < 0:
         raise OrderRefused(
             f"Not enough margin: this order needs {(-summary.available).quantize(MONEY)} "
@@ -861,7 +964,8 @@ def _order_amend(*, account, order_id, price, quantity, stop_price, now) -> Orde
             f"The quantity must stay above what has filled, {order.filled_quantity.normalize()}.",
         )
     _lock_accounts([account.pk])
-    position_before = _position(account, instrument).quantity
+    position = _position(account, instrument)
+    position_before = position.quantity
     keeps_priority = (
         request.price == order.price
         and request.stop_price == order.stop_price
@@ -876,8 +980,8 @@ def _order_amend(*, account, order_id, price, quantity, stop_price, now) -> Orde
     if order.type in CONDITIONAL_TYPES and order.triggered_at is None:
         _arm_conditional(order, instrument, _quote(instrument))
     elif not keeps_priority:
-        _execute(order, instrument, spec, _quote(instrument), now)
-    _check_margin(account, order, position_before=position_before)
+        _execute(order, instrument, spec, _quote(instrument), now, position=position)
+    _check_margin(account, order, position_before=position_before, position=position)
     return order
 
 
