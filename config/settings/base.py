@@ -284,8 +284,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        # Beat sends the market tick every second; say so only when something is wrong.
+        # Beat sends the market tick every second and the risk sweep every few; log
+        # each task only when something is wrong, or the worker's output is noise.
         "celery.beat": {"level": "WARNING"},
+        "celery.app.trace": {"level": "WARNING"},
+        "celery.worker.strategy": {"level": "WARNING"},
     },
 }
 ADMINS = [("Staff", a) for a in env.list("DJANGO_ADMINS", default=[])]
