@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.purity import called_names, imported_modules
+
 MARKET = Path(__file__).resolve().parents[3] / "market"
 CORE_FILES = [*sorted((MARKET / "pricing").glob("*.py")), MARKET / "indicators.py"]
 FORBIDDEN_MODULES = {
@@ -24,27 +26,6 @@ FORBIDDEN_MODULES = {
     "market.services",
 }
 CLOCK_READS = {"now", "utcnow", "today", "time", "monotonic", "perf_counter"}
-
-
-def imported_modules(tree: ast.Module) -> set[str]:
-    """Return every module a parsed file imports."""
-    modules = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            modules.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            modules.add(node.module)
-    return modules
-
-
-def called_names(tree: ast.Module) -> set[str]:
-    """Return the names of every function or method a parsed file calls."""
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            func = node.func
-            names.add(func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", ""))
-    return names
 
 
 def test_the_core_is_where_it_should_be():

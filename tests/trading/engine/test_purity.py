@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.purity import called_names, imported_modules
 from tests.trading.engine.build import limit, market, outside
 from trading.engine import OrderBook, Side, fills_on_reference, match
 
@@ -36,27 +37,6 @@ CLOCK_AND_FILE_CALLS = {
     "read_bytes",
     "print",
 }
-
-
-def imported_modules(tree: ast.Module) -> set[str]:
-    """Return every module a parsed file imports."""
-    modules = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            modules.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            modules.add(node.module)
-    return modules
-
-
-def called_names(tree: ast.Module) -> set[str]:
-    """Return the names of every function or method a parsed file calls."""
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            func = node.func
-            names.add(func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", ""))
-    return names
 
 
 def test_the_engine_is_where_it_should_be():
