@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from market.models import Instrument
+from market.quotes import to_tick  # The one rounding to a tick; re-exported here.
 from trading import engine
 from trading.models import Order
 
@@ -29,10 +30,6 @@ def margin_tiers(instrument: Instrument) -> tuple[engine.MarginTier, ...]:
         )
         for tier in tiers
     )
-
-
-def engine_side(side: str) -> engine.Side:
-    return engine.Side(side)
 
 
 def engine_order(order: Order, spec: engine.InstrumentSpec, *, remaining: Decimal | None = None):
@@ -106,7 +103,3 @@ def outside_liquidity(instrument: Instrument, spec: engine.InstrumentSpec, quote
 
 def _to_lot(quantity: Decimal, lot: Decimal) -> Decimal:
     return (quantity / lot).quantize(Decimal(1)) * lot
-
-
-def to_tick(price: Decimal, tick: Decimal) -> Decimal:
-    return (price / tick).quantize(Decimal(1)) * tick

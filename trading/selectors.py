@@ -167,7 +167,7 @@ def position_views(
                     tiers=tiers,
                 )
             if liquidation is not None:
-                liquidation = _round_price(liquidation, view.instrument.tick_size)
+                liquidation = mappers.to_tick(liquidation, view.instrument.tick_size)
         result.append(replace(view, liquidation_price=liquidation))
     return result
 
@@ -178,10 +178,6 @@ def position_view_get(*, account: Account, instrument: Instrument) -> PositionVi
         if view.instrument.pk == instrument.pk:
             return view
     raise NotFound(f"There is no open position in {instrument.symbol}.")
-
-
-def _round_price(price: Decimal, tick: Decimal) -> Decimal:
-    return (price / tick).quantize(Decimal(1)) * tick
 
 
 def open_orders_margin(*, account: Account) -> Decimal:

@@ -765,12 +765,9 @@ def _record_fill(
     order.average_price = ((previous + notional) / filled).quantize(MONEY)
     order.filled_quantity = filled
     order.fees += fee
-    if order.pk and order.role == Order.Role.ENTRY and filled == order.quantity:
-        order.status = Order.Status.FILLED
-    elif filled < order.quantity:
-        order.status = Order.Status.PARTIALLY_FILLED
-    else:
-        order.status = Order.Status.FILLED
+    order.status = (
+        Order.Status.FILLED if filled == order.quantity else Order.Status.PARTIALLY_FILLED
+    )
     order.save(
         update_fields=["average_price", "filled_quantity", "fees", "status", "updated_at"]
     )
