@@ -37,11 +37,13 @@ __all__ = [
     "Interval",
     "bars_between",
     "episode_bars",
+    "episode_get",
     "load_bars",
     "normalise_cryptodatadownload",
     "parse_cryptodatadownload",
     "read_bars",
     "splice_bars",
+    "window_key",
     "write_bars",
 ]
 
@@ -161,9 +163,39 @@ def _load_once(interval: str) -> tuple[Bar, ...]:
 
 
 def episode_bars(key: str) -> tuple[Bar, ...]:
-    """Return the bars of the episode named `key`."""
-    episode = EPISODES[key]
+    """Return the bars of the episode named `key` (a name or a `window_key`)."""
+    episode = episode_get(key)
     return bars_between(load_bars(episode.interval), episode.start, episode.end)
+
+
+def window_key(interval: Interval | str, start: datetime, end: datetime) -> str:
+    """Name any stretch of the history, such as `1h:2017-08-25T00/2017-09-30T00` (UTC hours)."""
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    return f"{Interval(interval).value}:{start:%Y-%m-%dT%H}/{end:%Y-%m-%dT%H}"
+
+
+def episode_get(key: str) -> Episode:
+    """Return the named episode, or the stretch a `window_key` names; KeyError if neither."""
+    if key in EPISODES:
+        return EPISODES[key]
+    try:
+        interval, span = key.split(":", 1)
+        start, end = (
+            datetime.strptime(part, "%Y-%m-%dT%H").replace(tzinfo=UTC) for part in span.split("/")
+        )
+        interval = Interval(interval)
+    except ValueError:
+        raise KeyError(key) from None
+    if end <= start:
+        raise KeyError(key)
+    return Episode(
+        key=key,
+        title=f"BTC/USD {start:%Y-%m-%d} to {end:%Y-%m-%d}",
+        start=start,
+        end=end,
+        interval=interval,
+        description="",
+    )
 
 
 def bars_between(bars: Sequence[Bar], start: datetime, end: datetime) -> tuple[Bar, ...]:

@@ -55,6 +55,13 @@ class Underlying(models.Model):
         validators=POSITIVE,
         help_text="Historical seconds played per real second.",
     )
+    replay_paused = models.BooleanField(
+        default=False, help_text="A paused replay stands still until it is resumed."
+    )
+    listed = models.BooleanField(
+        default=True,
+        help_text="Shown in the public markets; a scenario's private replay is not.",
+    )
     live_exchange = models.CharField(max_length=32, blank=True, default="kraken")
     live_symbol = models.CharField(max_length=32, blank=True)
     implied_volatility = models.DecimalField(

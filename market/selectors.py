@@ -12,7 +12,7 @@ from django.db.models import F, FloatField, Func, QuerySet
 
 from config.errors import Conflict, NotFound
 from market import indicators
-from market.models import Candle, FundingRate, Instrument, Positioning, Trade
+from market.models import Candle, FundingRate, Instrument, Positioning, Trade, Underlying
 from market.quotes import Quote, instrument_quote
 from market.services import QUOTES_CACHE_KEY
 
@@ -36,8 +36,12 @@ CANDLE_BAR_FIELDS = CandleBar._fields
 def instrument_list(
     *, kind: str | None = None, underlying: str | None = None, status: str | None = None
 ) -> QuerySet[Instrument]:
-    """The instruments, optionally of one kind, on one underlying (BTC) or in one status."""
-    instruments = Instrument.objects.select_related("underlying").prefetch_related("tiers")
+    """The listed instruments, optionally of one kind, on one underlying (BTC) or in one status."""
+    instruments = (
+        Instrument.objects.filter(underlying__listed=True)
+        .select_related("underlying")
+        .prefetch_related("tiers")
+    )
     if kind:
         instruments = instruments.filter(kind=kind)
     if underlying:
@@ -48,11 +52,35 @@ def instrument_list(
 
 
 def instrument_get(*, symbol: str) -> Instrument:
-    """Return the instrument called ``symbol``, or raise ``NotFound``."""
-    instrument = Instrument.objects.select_related("underlying").filter(symbol=symbol).first()
+    """Return the listed instrument called ``symbol``, or raise ``NotFound``."""
+    instrument = (
+        Instrument.objects.select_related("underlying")
+        .filter(symbol=symbol, underlying__listed=True)
+        .first()
+    )
     if instrument is None:
         raise NotFound(f"No instrument is called {symbol}.")
     return instrument
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayPosition:
+    """Where a historical replay stands: the historical time shown and whether it ended."""
+
+    source_time: datetime | None
+    finished: bool
+    index_price: Decimal | None
+
+
+def replay_position(*, underlying: Underlying) -> ReplayPosition:
+    """Return how far the underlying's replay has played (nothing before its first tick)."""
+    feed = (underlying.feed_state or {}).get("feed") or {}
+    source_time = feed.get("source_time")
+    return ReplayPosition(
+        source_time=datetime.fromisoformat(source_time) if source_time else None,
+        finished=bool(feed.get("finished", False)),
+        index_price=underlying.index_price,
+    )
 
 
 def ticker_get(*, instrument: Instrument) -> Quote:

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from market import history, listings
+from market import events, history, listings
 from market.models import (
     Candle,
     FundingRate,
@@ -147,6 +147,7 @@ UNDERLYING_FIELDS = frozenset(
         "option_strike_step",
         "option_strike_count",
         "lists_derivatives",
+        "listed",
     }
 )
 
@@ -169,9 +170,10 @@ def underlying_upsert(*, symbol: str, **fields) -> Underlying:
         setattr(underlying, name, value)
     underlying.full_clean()
     if underlying.replay_episode:
-        episode = history.EPISODES.get(underlying.replay_episode)
-        if episode is None:
-            raise ValidationError({"replay_episode": "No such episode."})
+        try:
+            episode = history.episode_get(underlying.replay_episode)
+        except KeyError:
+            raise ValidationError({"replay_episode": "No such episode."}) from None
         start = underlying.replay_start
         if start is not None and not episode.start <= start < episode.end:
             raise ValidationError(
@@ -218,7 +220,7 @@ def _replay(
     episode_key: str, start: datetime | None, speed: Decimal, tick_size: Decimal
 ) -> feeds.HistoricalReplay:
     """Build a replay once per episode, start and speed; it checks thousands of bars."""
-    episode = history.EPISODES[episode_key]
+    episode = history.episode_get(episode_key)
     return feeds.HistoricalReplay(
         bars=history.episode_bars(episode.key),
         start=start or episode.start,
@@ -303,7 +305,7 @@ def underlying_tick(
         state = feed.rebase(state, index_price)
     elif underlying.feed_source == Underlying.FeedSource.LIVE:
         state = feed.rebase(state, _live_price(underlying))
-    elif elapsed > 0:
+    elif elapsed > 0 and not underlying.replay_paused:
         state = feed.step(state, elapsed=elapsed)
     index = state.price
 
@@ -392,7 +394,8 @@ def feeds_tick(*, now: datetime | None = None) -> int:
     """Tick every underlying once; each in its own transaction. Returns how many moved."""
     now = now or timezone.now()
     moved = 0
-    for underlying in Underlying.objects.order_by("pk"):
+    # A paused replay stands still; `underlying_replay_control` restarts its clock.
+    for underlying in Underlying.objects.filter(replay_paused=False).order_by("pk"):
         try:
             if underlying_tick(underlying=underlying, now=now) is not None:
                 moved += 1
@@ -400,6 +403,47 @@ def feeds_tick(*, now: datetime | None = None) -> int:
             # One broken feed (a live exchange down) must not stop the others.
             logger.exception("Tick of %s failed", underlying.symbol)
     return moved
+
+
+@transaction.atomic
+def underlying_replay_control(
+    *,
+    underlying: Underlying,
+    now: datetime,
+    paused: bool | None = None,
+    speed: Decimal | None = None,
+) -> Underlying:
+    """Pause, resume or change the speed of a replay, carrying on from where it stands.
+
+    The replay restarts from the historical time it has reached (a new speed is a new
+    feed), and a resumed replay's clock restarts at ``now``, so no time passes while paused.
+    """
+    underlying = Underlying.objects.select_for_update().get(pk=underlying.pk)
+    if underlying.feed_source != Underlying.FeedSource.REPLAY:
+        raise ValidationError({"feed_source": "Only a historical replay can be paused."})
+    if speed is not None and (not speed.is_finite() or speed <= 0):
+        raise ValidationError({"replay_speed": "The speed must be positive."})
+    saved = underlying.feed_state or {}
+    if saved.get("key") == _feed_key(underlying) and saved["feed"].get("source_time"):
+        underlying.replay_start = datetime.fromisoformat(saved["feed"]["source_time"])
+    if speed is not None:
+        underlying.replay_speed = speed
+    resumed = paused is False and underlying.replay_paused
+    if paused is not None:
+        underlying.replay_paused = paused
+    if resumed and underlying.last_tick_at is not None:
+        underlying.last_tick_at = max(now, underlying.last_tick_at)
+    fields = ["replay_start", "replay_speed", "replay_paused", "last_tick_at"]
+    if saved.get("key") is not None and underlying.replay_start is not None:
+        # Re-key the saved state to the restarted feed, so the next tick carries on from it.
+        underlying.feed_state = {**saved, "key": _feed_key(underlying)}
+        underlying.feed_state["feed"] = {
+            **saved["feed"],
+            "clock": saved["feed"].get("source_time"),
+        }
+        fields.append("feed_state")
+    underlying.save(update_fields=fields)
+    return underlying
 
 
 def index_move(*, symbol: str, price: Decimal, now: datetime | None = None) -> tuple[Quote, ...]:
@@ -569,6 +613,7 @@ def trade_record(
         created_at=at,
     )
     candles_add_volume(instrument=instrument, quantity=quantity, at=at)
+    events.trade_recorded(trade=trade)
     return trade
 
 

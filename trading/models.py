@@ -19,10 +19,15 @@ def amount_field(**kwargs) -> models.DecimalField:
 
 
 class Account(models.Model):
-    """A ledger account: a user's paper account or one of the platform's own."""
+    """A ledger account: a user's paper account, a user's scenario account, or the platform's.
+
+    A scenario account holds one historical scenario run's virtual money; it trades only
+    that run's private instruments.
+    """
 
     class Kind(models.TextChoices):
         PAPER = "paper", "Paper account"
+        SCENARIO = "scenario", "Scenario account"
         SYSTEM = "system", "Platform account"
 
     class SystemCode(models.TextChoices):
@@ -43,6 +48,9 @@ class Account(models.Model):
         max_length=16, choices=SystemCode.choices, null=True, blank=True, unique=True
     )
     currency = models.CharField(max_length=12, default="USD")
+    # Set when the margin level fell through the warning level and the user was told;
+    # cleared when it recovers, so the next fall warns again.
+    margin_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -50,7 +58,9 @@ class Account(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(kind="paper", user__isnull=False, system_code__isnull=True)
+                    models.Q(
+                        kind__in=["paper", "scenario"], user__isnull=False, system_code__isnull=True
+                    )
                     | models.Q(kind="system", user__isnull=True, system_code__isnull=False)
                 ),
                 name="trading_account_owner_matches_kind",
@@ -65,7 +75,16 @@ class Account(models.Model):
     def __str__(self):
         if self.kind == self.Kind.SYSTEM:
             return f"Platform: {self.get_system_code_display()}"
-        return f"Paper account #{self.pk} ({self.user})"
+        return f"{self.get_kind_display()} #{self.pk} ({self.user})"
+
+    @property
+    def is_users(self) -> bool:
+        """Whether a user owns the account (paper or scenario): it has a cached balance."""
+        return self.kind in USER_KINDS
+
+
+# The kinds a user owns: each keeps a cached balance and can never go below zero.
+USER_KINDS = (Account.Kind.PAPER, Account.Kind.SCENARIO)
 
 
 class Balance(models.Model):
@@ -100,6 +119,7 @@ class JournalEntry(models.Model):
         FINANCING = "financing", "Overnight financing"
         PREMIUM = "premium", "Option premium"
         LIQUIDATION_FEE = "liquidation_fee", "Liquidation fee"
+        INSURANCE_COVER = "insurance_cover", "Insurance fund cover"
         SETTLEMENT = "settlement", "Settlement"
 
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -213,6 +233,8 @@ class Order(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="attached"
     )
+    # The two legs of a one-cancels-the-other pair share this; NULL for other orders.
+    oco_group = models.UUIDField(null=True, blank=True, db_index=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
     # Time priority in the instrument's book; an amend that loses priority takes a new one.
     sequence = models.BigIntegerField(default=0)
@@ -375,3 +397,81 @@ class Liquidation(models.Model):
 
     def __str__(self):
         return f"Liquidation #{self.pk} of account {self.account_id}"
+
+
+class InstrumentRiskState(models.Model):
+    """The newest tick whose risk checks ran on an instrument, kept where a restart cannot lose it.
+
+    The risk task locks this row and compares sequences before it acts, so a stale or
+    repeated tick changes nothing whatever the cache remembers.
+    """
+
+    instrument = models.OneToOneField(
+        "market.Instrument", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    last_sequence = models.BigIntegerField(default=0)
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Risk of instrument #{self.instrument_id} at tick {self.last_sequence}"
+
+
+class Notification(models.Model):
+    """Something the platform tells a user about their account."""
+
+    class Kind(models.TextChoices):
+        MARGIN_WARNING = "margin_warning", "Margin warning"
+        STOP_TRIGGERED = "stop_triggered", "Stop triggered"
+        TAKE_PROFIT_TRIGGERED = "take_profit_triggered", "Take-profit triggered"
+        ORDER_FILLED = "order_filled", "Order filled"
+        LIQUIDATION = "liquidation", "Liquidation"
+        FUNDING = "funding", "Funding"
+        SETTLEMENT = "settlement", "Settlement"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    message = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["account", "-created_at"], name="trading_notification_acct_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.title}"
+
+
+class EquitySnapshot(models.Model):
+    """An account's equity at the start of a minute, an hour or a day, for its equity curve."""
+
+    class Resolution(models.TextChoices):
+        MINUTE = "minute", "Minute"
+        HOUR = "hour", "Hour"
+        DAY = "day", "Day"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="equity_snapshots")
+    resolution = models.CharField(max_length=8, choices=Resolution.choices)
+    taken_at = models.DateTimeField(help_text="The start of the period the snapshot stands for.")
+    equity = amount_field()
+    cash = amount_field()
+    margin_used = amount_field(default=0)
+    unrealized_pnl = amount_field(default=0)
+
+    class Meta:
+        ordering = ["account_id", "resolution", "taken_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "resolution", "taken_at"], name="trading_equity_snapshot_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["resolution", "taken_at"], name="trading_equity_snap_time_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.equity} at {self.taken_at:%Y-%m-%d %H:%M} ({self.resolution})"

@@ -15,13 +15,17 @@ logger = logging.getLogger(__name__)
 def tick_risk_enqueue(sender, *, underlying, sequence, quotes, settled, **kwargs) -> None:
     """Enqueue the risk checks of the instruments the tick quoted, and settle what expired.
 
-    Market sends the announcement after the tick commits. A message that cannot be
-    sent (the broker is down) is logged and left to the sweep: the tick stands.
+    One message per queue group names the group's instruments. Market sends the
+    announcement after the tick commits. A message that cannot be sent (the broker is
+    down) is logged and left to the sweep: the tick stands.
     """
     # Only instruments with open orders or positions: the others have nothing a price acts on.
     quoted = Instrument.objects.filter(symbol__in=[quote.symbol for quote in quotes])
-    for instrument_id in tasks.instruments_at_risk(quoted).values_list("pk", flat=True):
-        _enqueue(tasks.instrument_risk, instrument_id=instrument_id, sequence=sequence)
+    at_risk = tasks.instruments_at_risk(quoted).values_list("pk", flat=True).order_by("pk")
+    try:
+        tasks.instruments_risk_send(list(at_risk), sequence=sequence)
+    except Exception:
+        logger.exception("Could not enqueue the risk checks of %s's tick %s", underlying, sequence)
     for instrument_id in Instrument.objects.filter(symbol__in=settled).values_list("pk", flat=True):
         _enqueue(tasks.instrument_settle, instrument_id=instrument_id)
 

@@ -5,10 +5,16 @@ settings reject a message whose worker died): the services lock the instrument's
 row, and each charge has an idempotency key per position and period, so a retry
 finds the work done. The sequence guard in ``instrument_risk`` only saves work.
 
-Tick reactions (``instrument_risk``, ``instrument_settle``) and the per-instrument
+Tick reactions (``instruments_risk``, ``instrument_settle``) and the per-instrument
 carrying charges go to the queue of their instrument's group (``task_queue``), so
 one instrument's book is worked on by one queue while several workers share the
-instruments. Schedules fan out one task per instrument, in batches.
+instruments. A tick sends one message per group, naming the group's instruments that
+have something a price acts on. Schedules fan out one task per instrument, in batches.
+
+The newest tick handled per instrument is kept in the database
+(``InstrumentRiskState``), so a tick that is stale or a repeat changes nothing even
+when Redis restarted and forgot it; the cache only keeps two workers from doing the
+same tick at once.
 """
 
 import logging
@@ -17,13 +23,23 @@ from datetime import date, datetime, timedelta
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import CharField, Exists, OuterRef, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from config import metrics
 from market.models import FundingRate, Instrument
 from trading import selectors, services
-from trading.models import JournalEntry, Order, Position
+from trading.models import (
+    Account,
+    EquitySnapshot,
+    InstrumentRiskState,
+    JournalEntry,
+    Order,
+    Position,
+)
+from trading.services import notifications, snapshots
 from trading.services.risk import account_liquidate
 
 logger = logging.getLogger(__name__)
@@ -32,6 +48,7 @@ logger = logging.getLogger(__name__)
 INSTRUMENT_TASKS = frozenset(
     {
         "trading.tasks.instrument_risk",
+        "trading.tasks.instruments_risk",
         "trading.tasks.instrument_settle",
         "trading.tasks.instrument_funding_apply",
         "trading.tasks.instrument_borrow_interest_charge",
@@ -39,11 +56,8 @@ INSTRUMENT_TASKS = frozenset(
     }
 )
 
-# How long a tick's sequence marks stay in the cache: far longer than a queue backlog.
-RISK_SEQUENCE_SECONDS = 24 * 3600
 # A worker that claimed a tick and died frees it after this long (the sweep runs sooner).
 RISK_CLAIM_SECONDS = 60
-RISK_LAST_KEY = "trading:risk:last:{instrument_id}"
 RISK_CLAIM_KEY = "trading:risk:claim:{instrument_id}:{sequence}"
 # A funding rate applied is marked here too, for rates that paid nobody (no journal entry).
 FUNDING_APPLIED_KEY = "trading:funding:applied:{funding_rate_id}"
@@ -69,7 +83,10 @@ def task_queue(name, args, kwargs, options, task=None, **_):
     """
     if name not in INSTRUMENT_TASKS:
         return None
-    instrument_id = (kwargs or {}).get("instrument_id")
+    kwargs = kwargs or {}
+    instrument_id = kwargs.get("instrument_id")
+    if instrument_id is None and kwargs.get("instrument_ids"):
+        instrument_id = kwargs["instrument_ids"][0]  # A group's message: all in one queue.
     if instrument_id is None and args:
         instrument_id = args[0]
     if instrument_id is None:
@@ -94,6 +111,38 @@ def instrument_risk(instrument_id: int, sequence: int | None = None) -> bool:
     checks at the newer prices), already handled, or being handled by another
     worker. The sweep passes None and always runs. Return whether the checks ran.
     """
+    return _instrument_risk(
+        instrument_id, sequence, published_at=instrument_risk.request.get("published_at")
+    )
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def instruments_risk(instrument_ids: list[int], sequence: int | None = None) -> int:
+    """React to a tick on the instruments of one queue group; return how many were checked.
+
+    One message per group and tick: the instruments share the group's queue, so the
+    worker that takes it works on them in turn, each as ``instrument_risk`` would.
+    """
+    published_at = instruments_risk.request.get("published_at")
+    return sum(
+        _instrument_risk(instrument_id, sequence, published_at=published_at)
+        for instrument_id in instrument_ids
+    )
+
+
+def instruments_risk_send(instrument_ids, *, sequence: int | None = None, **options) -> int:
+    """Send one ``instruments_risk`` message per queue group; return how many were sent."""
+    groups: dict[str, list[int]] = {}
+    for instrument_id in instrument_ids:
+        groups.setdefault(risk_queue(instrument_id), []).append(instrument_id)
+    for ids in groups.values():
+        instruments_risk.apply_async(
+            kwargs={"instrument_ids": ids, "sequence": sequence}, **options
+        )
+    return len(groups)
+
+
+def _instrument_risk(instrument_id: int, sequence: int | None, *, published_at=None) -> bool:
     instrument = Instrument.objects.select_related("underlying").filter(pk=instrument_id).first()
     if instrument is None:
         return False
@@ -104,8 +153,9 @@ def instrument_risk(instrument_id: int, sequence: int | None = None) -> bool:
         if not _tick_claim(instrument_id, sequence):
             return False
     instrument_risk_check(instrument)
+    _tick_done(instrument_id, sequence)
     if sequence is not None:
-        _tick_done(instrument_id, sequence)
+        metrics.tick_reaction_observe(published_at=published_at)
     return True
 
 
@@ -123,34 +173,56 @@ def instrument_risk_check(instrument: Instrument) -> None:
             check(instrument=instrument)
         except Exception:
             logger.exception("%s of %s failed", check.__name__, instrument.symbol)
-    for account in selectors.accounts_with_positions(instrument=instrument):
+    # One statement values every account in the instrument; only those that may be near
+    # the warning level (or were warned) are checked one by one.
+    level = max(notifications.margin_warning_level(), notifications.margin_warning_rearm_level())
+    try:
+        at_risk = selectors.accounts_at_margin_risk(instrument=instrument, level=level)
+    except Exception:
+        logger.exception("Margin screen of %s failed", instrument.symbol)
+        at_risk = selectors.accounts_with_positions(instrument=instrument).values_list(
+            "pk", flat=True
+        )
+    for account in Account.objects.filter(pk__in=list(at_risk)).order_by("pk"):
         try:
-            if selectors.margin_state(account=account).liquidatable:
+            state = selectors.margin_state(account=account)
+            if state.liquidatable:
                 # The service checks again under the account's lock.
                 account_liquidate(account=account)
+            else:
+                notifications.margin_warning_check(account=account, margin_level=state.margin_level)
         except Exception:
             logger.exception("Margin check of account #%s failed", account.pk)
 
 
 def _tick_claim(instrument_id: int, sequence: int) -> bool:
     """Whether this worker takes the tick: newer than the last handled, and not taken."""
-    last = cache.get(RISK_LAST_KEY.format(instrument_id=instrument_id))
-    if last is not None and sequence <= last:
+    handled = InstrumentRiskState.objects.filter(
+        instrument_id=instrument_id, last_sequence__gte=sequence
+    ).exists()
+    if handled:
         return False
     key = RISK_CLAIM_KEY.format(instrument_id=instrument_id, sequence=sequence)
     return cache.add(key, True, RISK_CLAIM_SECONDS)  # Atomic: one of two racing workers wins.
 
 
-def _tick_done(instrument_id: int, sequence: int) -> None:
-    """Remember the newest tick handled; an older one finishing late does not lower it."""
-    key = RISK_LAST_KEY.format(instrument_id=instrument_id)
-    if cache.add(key, sequence, RISK_SEQUENCE_SECONDS):
-        return
-    # Not atomic: losing this race to an older tick costs one redundant run of idempotent
-    # checks, never a wrong one.
-    last = cache.get(key)
-    if last is None or sequence > last:
-        cache.set(key, sequence, RISK_SEQUENCE_SECONDS)
+# One statement: the newest tick handled only moves forward, whoever finishes last.
+_TICK_DONE_SQL = """
+INSERT INTO trading_instrumentriskstate (instrument_id, last_sequence, checked_at)
+VALUES (%s, %s, %s)
+ON CONFLICT (instrument_id) DO UPDATE SET
+    last_sequence = {greatest}(trading_instrumentriskstate.last_sequence, EXCLUDED.last_sequence),
+    checked_at = EXCLUDED.checked_at
+"""
+
+
+def _tick_done(instrument_id: int, sequence: int | None) -> None:
+    """Record that the checks ran, and the newest tick handled (the sweep passes None)."""
+    with connection.cursor() as cursor:
+        # SQLite (the quick start's embedded default) calls the larger of two MAX.
+        greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+        sql = _TICK_DONE_SQL.format(greatest=greatest)
+        cursor.execute(sql, [instrument_id, sequence or 0, timezone.now()])
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -178,13 +250,16 @@ def risk_sweep() -> int:
         .values_list("pk", flat=True)
         .order_by("pk")
     )
-    swept = 0
+    expires = now + timedelta(seconds=RISK_SWEEP_EXPIRES_SECONDS)
+    swept, batch = 0, []
     for instrument_id in at_risk.iterator(chunk_size=RISK_SWEEP_BATCH_SIZE):
-        instrument_risk.apply_async(
-            kwargs={"instrument_id": instrument_id},
-            expires=now + timedelta(seconds=RISK_SWEEP_EXPIRES_SECONDS),
-        )
+        batch.append(instrument_id)
         swept += 1
+        if len(batch) == RISK_SWEEP_BATCH_SIZE:
+            instruments_risk_send(batch, expires=expires)
+            batch = []
+    instruments_risk_send(batch, expires=expires)
+    notifications.margin_warnings_rearm_flat()
     open_positions = Position.objects.filter(instrument=OuterRef("pk")).exclude(quantity=0)
     unsettled = (
         Instrument.objects.filter(status=Instrument.Status.SETTLED)
@@ -327,3 +402,44 @@ def positioning_publish() -> int:
     for instrument in instruments:
         services.positioning_publish(instrument=instrument)
     return len(instruments)
+
+
+# Equity snapshots --------------------------------------------------------------------
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def equity_snapshots_due(resolution: str) -> int:
+    """Snapshot every user's account for the period now begun, in batches; return how many.
+
+    Fans out one ``equity_snapshots_take`` per batch of accounts, each safe to run twice.
+    """
+    resolution = EquitySnapshot.Resolution(resolution)
+    taken_at = snapshots.period_start(timezone.now(), resolution).isoformat()
+    batches = snapshots.snapshot_batches()
+    for first_id, last_id in batches:
+        equity_snapshots_take.apply_async(
+            kwargs={
+                "resolution": resolution,
+                "taken_at": taken_at,
+                "first_id": first_id,
+                "last_id": last_id,
+            }
+        )
+    return len(batches)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def equity_snapshots_take(resolution: str, taken_at: str, first_id: int, last_id: int) -> int:
+    """Snapshot one batch of accounts for one period (a second run writes nothing)."""
+    return snapshots.equity_snapshots_take(
+        resolution=EquitySnapshot.Resolution(resolution),
+        taken_at=datetime.fromisoformat(taken_at),
+        first_id=first_id,
+        last_id=last_id,
+    )
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def equity_snapshots_prune() -> int:
+    """Delete the minute and hourly snapshots past their keeping time."""
+    return snapshots.equity_snapshots_prune(now=timezone.now())

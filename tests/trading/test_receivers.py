@@ -100,7 +100,7 @@ def drain(queue_name):
     return taken
 
 
-def test_a_tick_sends_each_instruments_risk_task_to_its_groups_queue(market, account, tick):
+def test_a_tick_sends_one_risk_message_per_queue_group(market, account, tick):
     place(account, symbol="BTC-PERP")  # A position.
     place(account, symbol="BTC-FUT", side="buy", type="limit", price=Decimal("40000"))
     place(account, symbol="BTC-CFD", side="buy", type="limit", price=Decimal("40000"))
@@ -112,13 +112,14 @@ def test_a_tick_sends_each_instruments_risk_task_to_its_groups_queue(market, acc
     sequence = Instrument.objects.get(symbol="BTC-PERP").underlying.tick_sequence
     sent = {queue: drain(queue) for queue in settings.RISK_QUEUES}
     expected = {queue: [] for queue in settings.RISK_QUEUES}
-    # Spot and the option have nothing a price could act on: no task for them.
+    # Spot and the option have nothing a price could act on: they are not named.
     at_risk = [market[symbol] for symbol in ("BTC-PERP", "BTC-FUT", "BTC-CFD")]
+    groups: dict[str, list[int]] = {}
     for instrument in sorted(at_risk, key=lambda i: i.pk):
-        expected[tasks.risk_queue(instrument.pk)].append(
-            (
-                "trading.tasks.instrument_risk",
-                {"instrument_id": instrument.pk, "sequence": sequence},
-            )
+        groups.setdefault(tasks.risk_queue(instrument.pk), []).append(instrument.pk)
+    for queue, ids in groups.items():
+        expected[queue].append(
+            ("trading.tasks.instruments_risk", {"instrument_ids": ids, "sequence": sequence})
         )
-    assert {q: sorted(m, key=lambda m: m[1]["instrument_id"]) for q, m in sent.items()} == expected
+    assert sent == expected
+    assert sum(len(messages) for messages in sent.values()) == len(groups) <= len(at_risk)

@@ -5,8 +5,8 @@ from rest_framework import serializers
 from config.errors import NotFound
 from market import selectors as market_selectors
 from market.models import Instrument
-from trading.models import Fill, JournalEntry, Order, Position
-from trading.services.orders import Exit, OrderRequest
+from trading.models import Fill, JournalEntry, Notification, Order, Position
+from trading.services.orders import Exit, OcoRequest, OrderRequest
 
 
 class AccountOutputSerializer(serializers.Serializer):
@@ -26,6 +26,14 @@ class LedgerLineOutputSerializer(serializers.Serializer):
     asset = serializers.CharField()
     amount = serializers.DecimalField(max_digits=28, decimal_places=8)
     created_at = serializers.DateTimeField(source="entry.created_at")
+
+
+class AccountLedgerLineOutputSerializer(LedgerLineOutputSerializer):
+    """A ledger line as ``/account/ledger`` pages it, by page number.
+
+    A name of its own, so its page's schema (with ``count``) and ``/ledger``'s cursor
+    page (without) do not share one component.
+    """
 
 
 class LedgerFilterSerializer(serializers.Serializer):
@@ -178,6 +186,106 @@ class OrderPlaceInputSerializer(serializers.Serializer):
         return OrderRequest(**{key: value for key, value in data.items() if value is not None})
 
 
+class PreviewWarningOutputSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        help_text="`insufficient_margin`, `position_limit`, `partial_fill` or "
+        "`stop_beyond_liquidation`."
+    )
+    message = serializers.CharField()
+
+
+def _preview_amount(help_text: str, **kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(**AMOUNT, help_text=help_text, **kwargs)
+
+
+class OrderPreviewOutputSerializer(serializers.Serializer):
+    """What an order would cost and risk; nothing is placed."""
+
+    instrument = serializers.CharField(source="instrument.symbol")
+    side = EnumField("OrderSideEnum", Order.Side.choices)
+    type = EnumField("OrderTypeEnum", Order.Type.choices)
+    quantity = serializers.DecimalField(**AMOUNT)
+    mark_price = serializers.DecimalField(**AMOUNT)
+    entry_price = _preview_amount(
+        "Estimated average price: market and limit orders matched against the book and the "
+        "outside liquidity as they stand, stops at their stop (or limit) price."
+    )
+    immediate_quantity = _preview_amount("Would trade at once.")
+    resting_quantity = _preview_amount("Would wait in the book or for its trigger.")
+    notional = _preview_amount("Quantity times the estimated entry price.")
+    fee = _preview_amount("Estimated fee: taker for what trades at once, maker for the rest.")
+    leverage = serializers.DecimalField(max_digits=6, decimal_places=2)
+    initial_margin = _preview_amount("Margin the order adds once it has filled.")
+    premium = _preview_amount("Options: premium paid (positive) or received (negative).")
+    cost = _preview_amount("Margin, fee and premium paid: what it takes from available.")
+    available = _preview_amount("Available for new orders now.")
+    available_after = _preview_amount("Available once the order has filled; below zero: refused.")
+    position_after = _preview_amount("Your position once the order has filled; negative: short.")
+    liquidation_price = _preview_amount(
+        "Liquidation price of the position afterwards; null for options, when flat, or when "
+        "no price liquidates.",
+        allow_null=True,
+    )
+    loss_at_stop = _preview_amount(
+        "Loss if the attached stop-loss closes the whole order, fees included; null without "
+        "a stop-loss.",
+        allow_null=True,
+    )
+    profit_at_take_profit = _preview_amount(
+        "Profit if the attached take-profit closes the whole order, fees included.",
+        allow_null=True,
+    )
+    risk_reward_ratio = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Profit at the take-profit per unit of loss at the stop (2 reads 1:2).",
+    )
+    risk_percent_of_equity = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=2,
+        allow_null=True,
+        help_text="Loss at the stop as a percentage of your equity.",
+    )
+    carrying_cost_per_day = _preview_amount(
+        "Funding, borrow interest or financing for a day at today's rates; negative: "
+        "received. Null for futures, options and reduce-only orders.",
+        allow_null=True,
+    )
+    warnings = PreviewWarningOutputSerializer(many=True)
+
+
+class OcoPlaceInputSerializer(serializers.Serializer):
+    instrument = serializers.CharField(max_length=32, help_text="The symbol, such as BTC-PERP.")
+    side = EnumField("OrderSideEnum", Order.Side.choices)
+    quantity = _amount(help_text="Of each leg, in the underlying, a multiple of the lot size.")
+    price = _amount(
+        help_text="The limit leg's price: above the current price for a sell pair, below it "
+        "for a buy pair."
+    )
+    stop_price = _amount(
+        help_text="The stop leg's trigger: below the current price for a sell pair, above it "
+        "for a buy pair."
+    )
+    stop_limit_price = _optional_amount(
+        "With it the stop leg is a stop-limit at this price; without it, a stop-market."
+    )
+    trigger_by = EnumField("TriggerByEnum", Order.TriggerBy.choices, default=Order.TriggerBy.MARK)
+    reduce_only = serializers.BooleanField(default=False)
+    client_order_id = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_null=True,
+        help_text="Your own id for the pair, given to its limit leg. Sending the same id and "
+        "body again returns the same pair.",
+    )
+
+    def oco_request(self) -> OcoRequest:
+        data = dict(self.validated_data)
+        data.pop("client_order_id", None)
+        return OcoRequest(**{key: value for key, value in data.items() if value is not None})
+
+
 class OrderAmendInputSerializer(serializers.Serializer):
     price = _amount(required=False)
     quantity = _amount(required=False)
@@ -235,6 +343,9 @@ class OrderOutputSerializer(serializers.Serializer):
     reduce_only = serializers.BooleanField()
     role = EnumField("OrderRoleEnum", Order.Role.choices)
     parent_id = serializers.IntegerField(allow_null=True)
+    oco_group = serializers.UUIDField(
+        allow_null=True, help_text="Shared by the two legs of a one-cancels-the-other pair."
+    )
     status = EnumField("OrderStatusEnum", Order.Status.choices)
     filled_quantity = serializers.DecimalField(**AMOUNT)
     average_price = serializers.DecimalField(**AMOUNT, allow_null=True)
@@ -244,6 +355,11 @@ class OrderOutputSerializer(serializers.Serializer):
     attached = AttachedOrderOutputSerializer(
         many=True, help_text="The stop-loss and take-profit attached to this entry."
     )
+
+
+class OcoOutputSerializer(serializers.Serializer):
+    oco_group = serializers.UUIDField()
+    orders = OrderOutputSerializer(many=True, help_text="The limit leg, then the stop leg.")
 
 
 class OrderCancelAllOutputSerializer(serializers.Serializer):
@@ -282,6 +398,11 @@ class PositionOutputSerializer(serializers.Serializer):
     margin_mode = EnumField(
         "MarginModeEnum", Position.MarginMode.choices, source="position.margin_mode"
     )
+    isolated_margin = serializers.DecimalField(
+        **AMOUNT,
+        source="position.isolated_margin",
+        help_text="Margin set aside for an isolated position (0 in cross margin).",
+    )
     liquidation_price = serializers.DecimalField(
         **AMOUNT, allow_null=True, help_text="Null for options, and when no price liquidates."
     )
@@ -292,6 +413,16 @@ class PositionOutputSerializer(serializers.Serializer):
 class LeverageInputSerializer(serializers.Serializer):
     leverage = serializers.DecimalField(
         **AMOUNT, help_text="From 1 to the instrument's max_leverage, two decimals at most."
+    )
+
+
+class MarginModeInputSerializer(serializers.Serializer):
+    margin_mode = EnumField("MarginModeEnum", Position.MarginMode.choices)
+
+
+class IsolatedMarginInputSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(
+        **AMOUNT, help_text="Margin to add to the isolated position; negative takes some out."
     )
 
 
@@ -393,3 +524,51 @@ class TradeOutputSerializer(serializers.Serializer):
 class TradeListOutputSerializer(serializers.Serializer):
     symbol = serializers.CharField()
     trades = TradeOutputSerializer(many=True, help_text="Newest first.")
+
+
+# Notifications and the equity curve ---------------------------------------------------
+
+
+class NotificationFilterSerializer(serializers.Serializer):
+    unread = serializers.BooleanField(
+        required=False, default=False, help_text="Only the notifications not read yet."
+    )
+
+
+class NotificationOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = EnumField("NotificationKindEnum", Notification.Kind.choices)
+    title = serializers.CharField()
+    message = serializers.CharField()
+    data = serializers.JSONField()
+    created_at = serializers.DateTimeField()
+    read_at = serializers.DateTimeField(allow_null=True)
+
+
+class NotificationReadAllOutputSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text="How many notifications were marked read.")
+
+
+class EquityCurveFilterSerializer(serializers.Serializer):
+    range = serializers.ChoiceField(
+        choices=[
+            ("1d", "A day, by the minute"),
+            ("1m", "A month, by the hour"),
+            ("all", "All, by the day"),
+        ],
+        required=False,
+        default="1d",
+    )
+
+
+class EquityPointOutputSerializer(serializers.Serializer):
+    time = serializers.DateTimeField()
+    equity = serializers.DecimalField(**AMOUNT)
+    cash = serializers.DecimalField(**AMOUNT)
+    unrealized_pnl = serializers.DecimalField(**AMOUNT)
+
+
+class EquityCurveOutputSerializer(serializers.Serializer):
+    range = serializers.CharField()
+    resolution = serializers.CharField()
+    points = EquityPointOutputSerializer(many=True)

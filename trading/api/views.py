@@ -1,6 +1,11 @@
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import status
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -10,15 +15,25 @@ from market import selectors as market_selectors
 from trading import selectors, services
 from trading.api.pagination import LedgerPagination, NewestFirstPagination
 from trading.api.serializers import (
+    AccountLedgerLineOutputSerializer,
     AccountOutputSerializer,
     AccountResetInputSerializer,
+    EquityCurveFilterSerializer,
+    EquityCurveOutputSerializer,
     FillFilterSerializer,
     FillOutputSerializer,
+    IsolatedMarginInputSerializer,
     LedgerCursorFilterSerializer,
     LedgerFilterSerializer,
     LedgerLineOutputSerializer,
     LeverageInputSerializer,
     LeverageOutputSerializer,
+    MarginModeInputSerializer,
+    NotificationFilterSerializer,
+    NotificationOutputSerializer,
+    NotificationReadAllOutputSerializer,
+    OcoOutputSerializer,
+    OcoPlaceInputSerializer,
     OrderAmendInputSerializer,
     OrderBookFilterSerializer,
     OrderBookOutputSerializer,
@@ -27,6 +42,7 @@ from trading.api.serializers import (
     OrderFilterSerializer,
     OrderOutputSerializer,
     OrderPlaceInputSerializer,
+    OrderPreviewOutputSerializer,
     PositionOutputSerializer,
     TradeFilterSerializer,
     TradeListOutputSerializer,
@@ -71,7 +87,7 @@ class LedgerListApi(APIView):
         operation_id="account_ledger_list",
         summary="List your ledger lines, newest first",
         parameters=[LedgerFilterSerializer],
-        responses={200: LedgerLineOutputSerializer(many=True), **ERROR_RESPONSES},
+        responses={200: AccountLedgerLineOutputSerializer(many=True), **ERROR_RESPONSES},
         tags=["account"],
     )
     def get(self, request):
@@ -81,7 +97,8 @@ class LedgerListApi(APIView):
         lines = selectors.ledger_line_list(account=account, **filters.validated_data)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(lines, request, view=self)
-        return paginator.get_paginated_response(LedgerLineOutputSerializer(page, many=True).data)
+        data = AccountLedgerLineOutputSerializer(page, many=True).data
+        return paginator.get_paginated_response(data)
 
 
 # Shared schema pieces -------------------------------------------------------------
@@ -92,7 +109,11 @@ def _error(description: str) -> OpenApiResponse:
 
 
 SYMBOL = OpenApiParameter(
-    "symbol", str, OpenApiParameter.PATH, description="The instrument's symbol, such as BTC-PERP."
+    "symbol",
+    str,
+    OpenApiParameter.PATH,
+    description="The instrument's symbol, such as BTC-PERP.",
+    examples=[OpenApiExample("A perpetual", value="BTC-PERP")],
 )
 ORDER_ID = OpenApiParameter("order_id", int, OpenApiParameter.PATH, description="The order's id.")
 REFUSED = {
@@ -165,6 +186,32 @@ class OrderCollectionApi(APIView):
                 "(`duplicate_client_order_id`), or there is no price yet (`no_price`)."
             ),
         },
+        examples=[
+            OpenApiExample(
+                "A short with a stop-loss",
+                value={
+                    "instrument": "BTC-PERP",
+                    "side": "sell",
+                    "type": "market",
+                    "quantity": "0.5",
+                    "client_order_id": "short-2026-11-25-001",
+                    "stop_loss": {"stop_price": "52500"},
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Refused for margin",
+                value={
+                    "error": {
+                        "code": "insufficient_margin",
+                        "message": "The order needs 5,000.00 USD of margin; 1,200.00 is free.",
+                        "fields": {},
+                    }
+                },
+                response_only=True,
+                status_codes=["400"],
+            ),
+        ],
         tags=["orders"],
     )
     def post(self, request):
@@ -196,6 +243,74 @@ class OrderCollectionApi(APIView):
         )
         return Response(
             OrderCancelAllOutputSerializer({"canceled": [order.pk for order in canceled]}).data
+        )
+
+
+class OrderPreviewApi(APIView):
+    # A preview writes nothing, so a read-scoped API key may ask for one.
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="orders_preview",
+        summary="Preview an order without placing it",
+        description="Takes the body `orders_place` takes and answers with the estimated "
+        "entry price, fee, margin, liquidation price, loss at the stop-loss, profit at the "
+        "take-profit and their ratio. An order `orders_place` would refuse for its shape, "
+        "prices or sizes is refused here with the same error; a lack of margin is a "
+        "warning instead. Nothing is written.",
+        request=OrderPlaceInputSerializer,
+        responses={
+            200: OrderPreviewOutputSerializer,
+            **ERROR_RESPONSES,
+            **REFUSED,
+            **NO_PRICE,
+        },
+        tags=["orders"],
+    )
+    def post(self, request):
+        serializer = OrderPlaceInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        preview = selectors.order_preview(
+            account=_account(request), request=serializer.order_request()
+        )
+        return Response(OrderPreviewOutputSerializer(preview).data)
+
+
+class OcoCollectionApi(APIView):
+    @extend_schema(
+        operation_id="orders_place_oco",
+        summary="Place a one-cancels-the-other pair",
+        description="A limit leg that rests in the book and a stop leg, same side and "
+        "quantity: the first to fill or trigger cancels the other, and canceling either "
+        "cancels both. A sell pair exits a long (take profit above, stop below the current "
+        "price); a buy pair exits a short. Refused with `invalid_oco_price` when the limit "
+        "price is on the wrong side of the current price, `would_trigger_immediately` when "
+        "the stop is, and every code an order can have. Answers 201 with both legs, or 200 "
+        "with the pair a repeated `client_order_id` placed.",
+        request=OcoPlaceInputSerializer,
+        responses={
+            201: OcoOutputSerializer,
+            200: OpenApiResponse(OcoOutputSerializer, description="A retry: the same pair."),
+            **ERROR_RESPONSES,
+            **REFUSED,
+            409: _error(
+                "The client_order_id was used for another order "
+                "(`duplicate_client_order_id`), or there is no price yet (`no_price`)."
+            ),
+        },
+        tags=["orders"],
+    )
+    def post(self, request):
+        serializer = OcoPlaceInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        legs, created = services.oco_place(
+            account=_account(request),
+            request=serializer.oco_request(),
+            client_order_id=serializer.validated_data.get("client_order_id"),
+        )
+        return Response(
+            OcoOutputSerializer({"oco_group": legs[0].oco_group, "orders": legs}).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
 
@@ -337,6 +452,68 @@ class PositionLeverageApi(APIView):
         return Response(LeverageOutputSerializer(position).data)
 
 
+class PositionMarginModeApi(APIView):
+    @extend_schema(
+        operation_id="positions_margin_mode",
+        summary="Choose cross or isolated margin on one instrument",
+        description="Cross margin (the default) backs a position with the whole account. "
+        "Isolated margin sets aside notional / leverage for the position alone when it "
+        "opens: that is all it can lose if it is liquidated, and a cross liquidation leaves "
+        "it alone. Only while you have no position and no open order in the instrument "
+        "(`margin_mode_locked`, 409); options always use cross margin "
+        "(`invalid_margin_mode`).",
+        parameters=[SYMBOL],
+        request=MarginModeInputSerializer,
+        responses={
+            200: LeverageOutputSerializer,
+            **ERROR_RESPONSES,
+            **INSTRUMENT_NOT_FOUND,
+            409: _error("A position or order is open in the instrument (`margin_mode_locked`)."),
+        },
+        tags=["positions"],
+    )
+    def post(self, request, symbol: str):
+        instrument = market_selectors.instrument_get(symbol=symbol)
+        serializer = MarginModeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        position = services.margin_mode_set(
+            account=_account(request),
+            instrument=instrument,
+            margin_mode=serializer.validated_data["margin_mode"],
+        )
+        return Response(LeverageOutputSerializer(position).data)
+
+
+class PositionIsolatedMarginApi(APIView):
+    @extend_schema(
+        operation_id="positions_isolated_margin",
+        summary="Add margin to an isolated position, or take some out",
+        description="A positive amount moves the liquidation price away and must be "
+        "available (`insufficient_margin`); a negative amount must leave the position its "
+        "initial margin. 404 without an open position, 409 `not_isolated` when it is on "
+        "cross margin.",
+        parameters=[SYMBOL],
+        request=IsolatedMarginInputSerializer,
+        responses={
+            200: PositionOutputSerializer,
+            **ERROR_RESPONSES,
+            **POSITION_NOT_FOUND,
+            409: _error("The position is on cross margin (`not_isolated`)."),
+        },
+        tags=["positions"],
+    )
+    def post(self, request, symbol: str):
+        instrument = market_selectors.instrument_get(symbol=symbol)
+        serializer = IsolatedMarginInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        account = _account(request)
+        services.isolated_margin_adjust(
+            account=account, instrument=instrument, amount=serializer.validated_data["amount"]
+        )
+        view = selectors.position_view_get(account=account, instrument=instrument)
+        return Response(PositionOutputSerializer(view).data)
+
+
 # Fills and the ledger -------------------------------------------------------------
 
 
@@ -436,3 +613,89 @@ class TradeListApi(PublicApi):
         )[: filters.validated_data["limit"]]
         output = {"symbol": instrument.symbol, "trades": trades}
         return Response(TradeListOutputSerializer(output).data)
+
+
+# Notifications and the equity curve ---------------------------------------------------
+
+NOTIFICATION_ID = OpenApiParameter(
+    "notification_id", int, OpenApiParameter.PATH, description="The notification's id."
+)
+
+
+class NotificationListApi(APIView):
+    pagination_class = NewestFirstPagination
+
+    @extend_schema(
+        operation_id="notifications_list",
+        summary="List your notifications, newest first",
+        description="Margin warnings, stops and take-profits triggered, liquidations, "
+        "funding payments and settlements.",
+        parameters=[NotificationFilterSerializer],
+        responses={200: NotificationOutputSerializer(many=True), **ERROR_RESPONSES},
+        tags=["account"],
+    )
+    def get(self, request):
+        filters = NotificationFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        notifications = selectors.notification_list(
+            account=_account(request), unread=filters.validated_data["unread"]
+        )
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(notifications, request, view=self)
+        return paginator.get_paginated_response(NotificationOutputSerializer(page, many=True).data)
+
+
+class NotificationReadApi(APIView):
+    @extend_schema(
+        operation_id="notification_read",
+        summary="Mark one of your notifications read",
+        request=None,
+        parameters=[NOTIFICATION_ID],
+        responses={
+            200: NotificationOutputSerializer,
+            404: _error("None of your notifications has this id (`not_found`)."),
+            **ERROR_RESPONSES,
+        },
+        tags=["account"],
+    )
+    def post(self, request, notification_id: int):
+        notification = services.notification_mark_read(
+            account=_account(request), notification_id=notification_id
+        )
+        return Response(NotificationOutputSerializer(notification).data)
+
+
+class NotificationReadAllApi(APIView):
+    @extend_schema(
+        operation_id="notifications_read_all",
+        summary="Mark all your notifications read",
+        request=None,
+        responses={200: NotificationReadAllOutputSerializer, **ERROR_RESPONSES},
+        tags=["account"],
+    )
+    def post(self, request):
+        marked = services.notifications_mark_all_read(account=_account(request))
+        return Response(NotificationReadAllOutputSerializer({"marked": marked}).data)
+
+
+class EquityCurveApi(APIView):
+    @extend_schema(
+        operation_id="account_equity_curve",
+        summary="Read your account's equity curve",
+        description="`1d`: the last day by the minute; `1m`: the last 30 days by the hour; "
+        "`all`: every day since the account opened.",
+        parameters=[EquityCurveFilterSerializer],
+        responses={200: EquityCurveOutputSerializer, **ERROR_RESPONSES},
+        tags=["account"],
+    )
+    def get(self, request):
+        filters = EquityCurveFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        span = filters.validated_data["range"]
+        points = selectors.equity_curve(account=_account(request), range=span)
+        resolution, _ = selectors.EQUITY_RANGES[span]
+        return Response(
+            EquityCurveOutputSerializer(
+                {"range": span, "resolution": resolution, "points": points}
+            ).data
+        )

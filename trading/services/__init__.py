@@ -19,10 +19,21 @@ from trading.services.ledger import (
     funds_transfer,
     journal_post,
     paper_account_open,
+    scenario_account_open,
+)
+from trading.services.notifications import (
+    margin_warning_check,
+    notification_create,
+    notification_mark_read,
+    notifications_mark_all_read,
 )
 from trading.services.orders import (
+    OcoRequest,
     account_reset,
+    isolated_margin_adjust,
     leverage_set,
+    margin_mode_set,
+    oco_place,
     order_amend,
     order_cancel,
     order_cancel_all,
@@ -30,6 +41,7 @@ from trading.services.orders import (
     position_close,
     positioning_publish,
 )
+from trading.services.snapshots import equity_snapshots_prune, equity_snapshots_take
 from trading.services.triggers import (
     conditional_orders_check,
     gtd_orders_expire,
@@ -37,20 +49,30 @@ from trading.services.triggers import (
 )
 
 __all__ = [
+    "OcoRequest",
     "Posting",
     "_system_account",
     "account_reset",
     "balance_restore",
     "borrow_interest_charge",
     "conditional_orders_check",
+    "equity_snapshots_prune",
+    "equity_snapshots_take",
     "financing_charge",
     "funding_apply",
     "funds_grant",
     "funds_transfer",
     "gtd_orders_expire",
     "instrument_settle",
+    "isolated_margin_adjust",
     "journal_post",
     "leverage_set",
+    "margin_mode_set",
+    "margin_warning_check",
+    "notification_create",
+    "notification_mark_read",
+    "notifications_mark_all_read",
+    "oco_place",
     "order_amend",
     "order_cancel",
     "order_cancel_all",
@@ -59,4 +81,5 @@ __all__ = [
     "position_close",
     "positioning_publish",
     "resting_orders_fill_on_reference",
+    "scenario_account_open",
 ]

@@ -29,9 +29,10 @@ from django.utils import timezone
 
 from config.errors import Conflict
 from market.models import FundingRate, Instrument
-from trading import engine, selectors
-from trading.models import Account, JournalEntry, Order, Position
+from trading import engine, events, selectors
+from trading.models import Account, JournalEntry, Notification, Order, Position
 from trading.services.ledger import Posting, _lock_accounts, _system_account, journal_post
+from trading.services.notifications import carry_notification, notifications_create_many
 from trading.services.orders import MONEY, _lock_instrument, _quote
 
 # The platform lists no benchmark rate (SOFR, say) for its CFDs: ``financing_rate``
@@ -73,11 +74,12 @@ def funding_apply(*, instrument: Instrument, funding_rate: FundingRate) -> int:
     ledger = _Ledger.load()
     at = funding_rate.funding_time.isoformat()
     charged = 0
+    told = []
     for position in _open_positions(instrument):
         payment = engine.funding_payment(
             _side(position), position.quantity, funding_rate.mark_price, funding_rate.rate
         )
-        charged += _charge(
+        posted = _charge(
             position,
             payment,
             cost_field="funding_paid",
@@ -87,6 +89,18 @@ def funding_apply(*, instrument: Instrument, funding_rate: FundingRate) -> int:
             f"on {abs(position.quantity).normalize()} at {funding_rate.mark_price.normalize()}",
             ledger=ledger,
         )
+        if posted:
+            told.append(
+                carry_notification(
+                    account_id=position.account_id,
+                    kind=Notification.Kind.FUNDING,
+                    symbol=instrument.symbol,
+                    amount=payment.quantize(MONEY),
+                    detail=f"Funding at {at}, rate {funding_rate.rate.normalize()}",
+                )
+            )
+        charged += posted
+    notifications_create_many(notifications=told)
     return charged
 
 
@@ -187,6 +201,7 @@ def instrument_settle(*, instrument: Instrument) -> int:
         close_price = settlement
     ledger = _Ledger.load()
     settled = 0
+    told = []
     for position in _open_positions(instrument):
         # engine.realized_pnl, not apply_fill: a worthless option closes at zero.
         pnl = engine.realized_pnl(
@@ -208,7 +223,19 @@ def instrument_settle(*, instrument: Instrument) -> int:
         position.quantity = position.entry_price = Decimal(0)  # Flat, as a closing fill leaves it.
         position.realized_pnl += pnl
         position.save(update_fields=["quantity", "entry_price", "realized_pnl", "updated_at"])
+        events.position_changed(account_id=position.account_id, instrument_id=instrument.pk)
         settled += 1
+        # Told even when nothing was paid: a worthless option expiring is news too.
+        told.append(
+            carry_notification(
+                account_id=position.account_id,
+                kind=Notification.Kind.SETTLEMENT,
+                symbol=instrument.symbol,
+                amount=(-cash).quantize(MONEY),
+                detail=f"{instrument.symbol} settled in cash at {settlement.normalize()}",
+            )
+        )
+    notifications_create_many(notifications=told)
     return settled
 
 
@@ -270,6 +297,7 @@ def _charge(
         memo=memo,
         idempotency_key=key,
     )
+    events.position_changed(account_id=position.account_id, instrument_id=position.instrument_id)
     if cost_field is not None:
         setattr(position, cost_field, getattr(position, cost_field) + amount)
         position.save(update_fields=[cost_field, "updated_at"])

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from trading import events
 from trading.errors import InsufficientFunds, InvalidAmount, LedgerImbalance
 from trading.models import AMOUNT_DIGITS, AMOUNT_PLACES, Account, Balance, JournalEntry, JournalLine
 
@@ -133,7 +134,7 @@ def _paper_deltas(kind: str, postings: list[Posting]) -> dict[tuple[int, str], D
         raise LedgerImbalance(f"Journal entry of kind {kind} does not balance: {dict(totals)}")
     deltas: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
     for posting in postings:
-        if posting.account.kind == Account.Kind.PAPER:
+        if posting.account.is_users:
             deltas[(posting.account.pk, posting.asset)] += posting.amount
     return deltas
 
@@ -187,6 +188,7 @@ def _journal_write(
     for balance, new_amount in changed:
         balance.amount = new_amount
         balance.save(update_fields=["amount"])
+    events.accounts_changed(account_ids=[account_id for account_id, _ in deltas])
     return entry
 
 
@@ -210,6 +212,32 @@ def paper_account_open(*, user) -> Account:
         ],
         memo="Opening deposit of virtual funds",
         idempotency_key=f"paper-account-open:{account.pk}",
+    )
+    return account
+
+
+@transaction.atomic
+def scenario_account_open(*, user, amount: Decimal, memo: str, idempotency_key: str) -> Account:
+    """Open a scenario account for the user, funded with ``amount`` from platform equity.
+
+    Each scenario run trades in its own account, apart from the user's paper account.
+    A retry with the same ``idempotency_key`` returns the account opened the first time.
+    """
+    _check_amount(amount)
+    if amount < 0:
+        raise InvalidAmount("A scenario starts with a positive balance.")
+    existing = JournalEntry.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing.lines.get(account__kind=Account.Kind.SCENARIO).account
+    account = Account.objects.create(user=user, kind=Account.Kind.SCENARIO)
+    journal_post(
+        kind=JournalEntry.Kind.DEPOSIT,
+        postings=[
+            Posting(account=_system_account(Account.SystemCode.EQUITY), amount=-amount),
+            Posting(account=account, amount=amount),
+        ],
+        memo=memo,
+        idempotency_key=idempotency_key,
     )
     return account
 

@@ -14,6 +14,7 @@ the whole transaction back.
 import contextlib
 import hashlib
 import json
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,10 +25,11 @@ from django.db.models import Max
 from django.utils import timezone
 
 from config.errors import Conflict, DomainError, NotFound
+from education import selectors as education_selectors
 from market import selectors as market_selectors
 from market import services as market_services
 from market.models import Instrument
-from trading import engine, mappers, selectors
+from trading import engine, events, mappers, selectors
 from trading.models import Account, Fill, JournalEntry, Order, Position
 from trading.services.ledger import (
     Posting,
@@ -91,17 +93,45 @@ class OrderRequest:
     take_profit: Exit | None = None
 
     def fingerprint(self) -> str:
-        def plain(value):
-            if isinstance(value, Exit):
-                return [plain(value.stop_price), plain(value.price)]
-            if isinstance(value, Decimal):
-                return str(value.normalize())
-            if isinstance(value, datetime):
-                return value.isoformat()
-            return value
+        return _fingerprint(self)
 
-        body = {name: plain(getattr(self, name)) for name in self.__dataclass_fields__}
-        return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+@dataclass(frozen=True, slots=True)
+class OcoRequest:
+    """One cancels the other: a limit order and a stop on the same side, same quantity.
+
+    A sell pair is the classic exit of a long (take profit above the price, cut the
+    loss below it); a buy pair closes a short the same way round. Whichever leg fills
+    or triggers first cancels the other.
+    """
+
+    instrument: str
+    side: str
+    quantity: Decimal
+    price: Decimal  # The limit leg's price.
+    stop_price: Decimal  # The stop leg's trigger.
+    stop_limit_price: Decimal | None = None  # A stop-limit leg instead of a stop-market.
+    trigger_by: str = Order.TriggerBy.MARK
+    reduce_only: bool = False
+
+    def fingerprint(self) -> str:
+        return _fingerprint(self)
+
+
+def _fingerprint(request) -> str:
+    """A digest of a request's fields: the same client_order_id must come with the same."""
+
+    def plain(value):
+        if isinstance(value, Exit):
+            return [plain(value.stop_price), plain(value.price)]
+        if isinstance(value, Decimal):
+            return str(value.normalize())
+        if isinstance(value, datetime):
+            return value.isoformat()
+        return value
+
+    body = {name: plain(getattr(request, name)) for name in request.__dataclass_fields__}
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
 @dataclass(slots=True)
@@ -132,9 +162,92 @@ def order_place(
     )
 
 
+def oco_place(
+    *,
+    account: Account,
+    request: OcoRequest,
+    client_order_id: str | None = None,
+    now: datetime | None = None,
+) -> tuple[list[Order], bool]:
+    """Place a one-cancels-the-other pair; return its legs and whether they are new.
+
+    The limit leg must rest (it is placed post-only) and the stop must not trigger at
+    once: for a sell pair, price above the trigger reference and stop below it; for a
+    buy pair the other way round. ``client_order_id`` names the pair.
+    """
+    return _retrying_deadlocks(
+        lambda: _oco_place(
+            account=account, request=request, client_order_id=client_order_id, now=now
+        )
+    )
+
+
+@transaction.atomic
+def _oco_place(*, account, request: OcoRequest, client_order_id, now) -> tuple[list[Order], bool]:
+    fingerprint = request.fingerprint()
+    if client_order_id:
+        existing = Order.objects.filter(account=account, client_order_id=client_order_id).first()
+        if existing is not None:
+            existing = _idempotent(existing, fingerprint)
+            return list(Order.objects.filter(oco_group=existing.oco_group).order_by("pk")), False
+    selling = request.side == Order.Side.SELL
+    limit_leg, _ = _order_place(
+        account=account,
+        request=OrderRequest(
+            instrument=request.instrument,
+            side=request.side,
+            type=Order.Type.LIMIT,
+            quantity=request.quantity,
+            price=request.price,
+            post_only=True,
+            reduce_only=request.reduce_only,
+        ),
+        client_order_id=client_order_id,
+        now=now,
+    )
+    if limit_leg.status != Order.Status.NEW:
+        raise _field_error(
+            "price",
+            "would_take",
+            "The limit leg would trade at once; an OCO's limit must rest in the book.",
+        )
+    reference = trigger_reference(limit_leg, _quote(limit_leg.instrument))
+    if (request.price <= reference) if selling else (request.price >= reference):
+        raise _field_error(
+            "price",
+            "invalid_oco_price",
+            f"For a {request.side} OCO the limit price must be "
+            f"{'above' if selling else 'below'} the current price ({reference.normalize()}).",
+        )
+    stop_leg, _ = _order_place(
+        account=account,
+        request=OrderRequest(
+            instrument=request.instrument,
+            side=request.side,
+            type=Order.Type.STOP_MARKET
+            if request.stop_limit_price is None
+            else Order.Type.STOP_LIMIT,
+            quantity=request.quantity,
+            price=request.stop_limit_price,
+            stop_price=request.stop_price,
+            trigger_by=request.trigger_by,
+            reduce_only=request.reduce_only,
+        ),
+        client_order_id=None,
+        now=now,
+    )
+    group = uuid.uuid4()
+    Order.objects.filter(pk=limit_leg.pk).update(request_fingerprint=fingerprint, oco_group=group)
+    Order.objects.filter(pk=stop_leg.pk).update(oco_group=group)
+    for leg in (limit_leg, stop_leg):
+        leg.oco_group = group
+    limit_leg.request_fingerprint = fingerprint
+    return [limit_leg, stop_leg], True
+
+
 @transaction.atomic
 def order_cancel(*, account: Account, order_id: int) -> Order:
-    """Cancel an open order of the account, and the exits attached to it."""
+    """Cancel an open order of the account, the exits attached to it and its OCO partner."""
     order = _own_order(account=account, order_id=order_id)
     _lock_instrument(order.instrument_id)
     order = Order.objects.select_for_update().get(pk=order.pk)
@@ -146,6 +259,7 @@ def order_cancel(*, account: Account, order_id: int) -> Order:
     _close_order(order, Order.Status.CANCELED)
     for child in order.attached.filter(status__in=Order.OPEN_STATUSES):
         _close_order(child, Order.Status.CANCELED)
+    oco_partners_cancel(order)
     return order
 
 
@@ -205,7 +319,26 @@ def position_close(*, account: Account, instrument: Instrument, now=None) -> Ord
         reduce_only=True,
     )
     order, _ = order_place(account=account, request=request, now=now)
+    _reduce_only_orders_retire(account=account, instrument=instrument)
     return order
+
+
+@transaction.atomic
+def _reduce_only_orders_retire(*, account: Account, instrument: Instrument) -> None:
+    """Once a position is flat, cancel what could only have closed it.
+
+    Its attached stop-loss and take-profit, and any other reduce-only order on the
+    instrument, have nothing left to reduce, as on an exchange.
+    """
+    _lock_instrument(instrument.pk)
+    _lock_accounts([account.pk])
+    if _position(account, instrument).quantity != 0:
+        return  # The close filled only in part: the exits still protect the rest.
+    leftovers = Order.objects.select_for_update().filter(
+        account=account, instrument=instrument, reduce_only=True, status__in=Order.OPEN_STATUSES
+    )
+    for leftover in leftovers.order_by("pk"):
+        _close_order(leftover, Order.Status.CANCELED)
 
 
 @transaction.atomic
@@ -220,14 +353,109 @@ def leverage_set(*, account: Account, instrument: Instrument, leverage: Decimal)
         )
     if leverage != leverage.quantize(Decimal("0.01")):
         raise OrderRefused("Leverage has at most two decimals.", code="invalid_leverage")
+    if account.user_id is not None and (
+        problem := education_selectors.trading_permission_problem(
+            account.user_id, instrument, leverage=leverage
+        )
+    ):
+        raise OrderRefused(problem, code="permission_required", fields={"leverage": [problem]})
     _lock_accounts([account.pk])
     position = _position(account, instrument)
     position.leverage = leverage
     position.save(update_fields=["leverage", "updated_at"])
+    events.position_changed(account_id=account.pk, instrument_id=instrument.pk)
     if selectors.account_summary(account=account).available < 0:
         raise OrderRefused(
             "At that leverage your positions and orders would need more margin than you have.",
             code="insufficient_margin",
+        )
+    return position
+
+
+@transaction.atomic
+def margin_mode_set(*, account: Account, instrument: Instrument, margin_mode: str) -> Position:
+    """Choose cross or isolated margin on an instrument, while nothing is open on it.
+
+    Cross margin backs every position with the whole account; isolated margin sets
+    aside a margin for this position alone, which is all it can lose when liquidated.
+    """
+    if margin_mode not in Position.MarginMode.values:
+        raise OrderRefused(
+            "Margin mode is cross or isolated.",
+            code="invalid_margin_mode",
+            fields={"margin_mode": ["Choose cross or isolated."]},
+        )
+    instrument = _lock_instrument(instrument.pk)
+    if margin_mode == Position.MarginMode.ISOLATED and instrument.kind == Instrument.Kind.OPTION:
+        raise OrderRefused(
+            "Options are margined on the account as a whole.",
+            code="invalid_margin_mode",
+            fields={"margin_mode": ["Options use cross margin."]},
+        )
+    _lock_accounts([account.pk])
+    position = _position(account, instrument)
+    if position.margin_mode == margin_mode:
+        return position
+    has_orders = Order.objects.filter(
+        account=account, instrument=instrument, status__in=Order.OPEN_STATUSES
+    ).exists()
+    if position.quantity != 0 or has_orders:
+        raise Conflict(
+            f"Close the position and cancel the open orders in {instrument.symbol} "
+            "before changing its margin mode.",
+            code="margin_mode_locked",
+        )
+    position.margin_mode = margin_mode
+    position.isolated_margin = Decimal(0)
+    position.save(update_fields=["margin_mode", "isolated_margin", "updated_at"])
+    return position
+
+
+@transaction.atomic
+def isolated_margin_adjust(
+    *, account: Account, instrument: Instrument, amount: Decimal
+) -> Position:
+    """Add margin to an isolated position (a positive amount) or take some out.
+
+    More margin moves the liquidation price away and must be available; what is
+    taken out must leave at least the initial margin of the position at its entry.
+    """
+    if not amount.is_finite() or amount == 0 or amount != amount.quantize(MONEY):
+        raise OrderRefused(
+            "The amount is a non-zero number with at most eight decimals.",
+            code="invalid_amount",
+            fields={"amount": ["Non-zero, eight decimals at most."]},
+        )
+    instrument = _lock_instrument(instrument.pk)
+    _lock_accounts([account.pk])
+    position = _position(account, instrument)
+    if position.quantity == 0:
+        raise NotFound(f"There is no open position in {instrument.symbol}.")
+    if position.margin_mode != Position.MarginMode.ISOLATED:
+        raise Conflict(
+            f"The position in {instrument.symbol} is on cross margin.",
+            code="not_isolated",
+        )
+    if amount < 0:
+        floor = engine.initial_margin(
+            abs(position.quantity) * position.entry_price,
+            leverage=position.leverage,
+            tiers=mappers.margin_tiers(instrument),
+        )
+        if position.isolated_margin + amount < floor:
+            raise OrderRefused(
+                f"At most {max(position.isolated_margin - floor, Decimal(0)).quantize(MONEY)} "
+                "can be taken out: the position needs its initial margin.",
+                code="insufficient_margin",
+                fields={"amount": ["More than the position can spare."]},
+            )
+    position.isolated_margin += amount
+    position.save(update_fields=["isolated_margin", "updated_at"])
+    if amount > 0 and selectors.account_summary(account=account).available < 0:
+        raise OrderRefused(
+            "Not enough available margin to add that much.",
+            code="insufficient_margin",
+            fields={"amount": ["More than is available."]},
         )
     return position
 
@@ -284,8 +512,11 @@ def _retrying_deadlocks(work):
                 return work()
         except OperationalError as error:
             deadlock = getattr(getattr(error, "__cause__", None), "sqlstate", None) == "40P01"
-            if not deadlock or attempt == DEADLOCK_RETRIES - 1 or transaction.get_connection(
-            ).in_atomic_block:
+            if (
+                not deadlock
+                or attempt == DEADLOCK_RETRIES - 1
+                or transaction.get_connection().in_atomic_block
+            ):
                 raise
     raise AssertionError("unreachable")
 
@@ -311,6 +542,7 @@ def _order_place(
         existing = Order.objects.filter(account=account, client_order_id=client_order_id).first()
         if existing is not None:
             return _idempotent(existing, fingerprint), False
+    _check_account_may_trade(account, instrument)
     if not halted_ok:
         _check_instrument(instrument, now)
     spec = mappers.instrument_spec(instrument)
@@ -322,6 +554,18 @@ def _order_place(
             "A reduce-only order must be on the other side of an open position.",
             code="reduce_only_would_increase",
         )
+    if not request.reduce_only and account.user_id is not None:
+        signed = request.quantity if request.side == Order.Side.BUY else -request.quantity
+        after = position.quantity + signed
+        grows = after != 0 and (abs(after) > abs(position.quantity) or after * signed > 0)
+        problem = education_selectors.trading_permission_problem(
+            account.user_id,
+            instrument,
+            leverage=position.leverage if grows else None,
+            side=request.side if grows and after < 0 else None,
+        )
+        if problem:
+            raise OrderRefused(problem, code="permission_required")
     quote = _quote(instrument)
     _check_exits(request, quote.mark_price)
     position_before = position.quantity
@@ -367,6 +611,7 @@ def _order_place(
         position=position,
         quotes=_quotes_at(instrument, quote),
     )
+    events.order_changed(order=order)
     return order, True
 
 
@@ -392,6 +637,21 @@ def _next_sequence(instrument: Instrument) -> int:
     """The next time priority in the instrument's book (the caller holds its lock)."""
     top = Order.objects.filter(instrument=instrument).aggregate(top=Max("sequence"))["top"]
     return (top or 0) + 1
+
+
+def _check_account_may_trade(account: Account, instrument: Instrument) -> None:
+    """A scenario account trades only private replays; any other account only listed markets."""
+    if account.kind == Account.Kind.SCENARIO and instrument.underlying.listed:
+        raise OrderRefused(
+            "A scenario account trades only its scenario's instruments.",
+            code="scenario_instrument_only",
+        )
+    if account.kind != Account.Kind.SCENARIO and not instrument.underlying.listed:
+        raise OrderRefused(
+            f"No instrument is called {instrument.symbol}.",
+            code="unknown_instrument",
+            fields={"instrument": ["Unknown symbol."]},
+        )
 
 
 def _check_instrument(instrument: Instrument, now: datetime) -> None:
@@ -633,9 +893,11 @@ def _persist_result(
     """
     if result.expired:
         Order.objects.filter(pk__in=result.expired).update(status=Order.Status.EXPIRED)
+        events.orders_changed(order_ids=result.expired)
     if result.self_trade_canceled:
         canceled = Order.objects.filter(pk__in=result.self_trade_canceled)
         canceled.update(status=Order.Status.CANCELED)
+        events.orders_changed(order_ids=result.self_trade_canceled)
     moves: dict[int, _AccountMoves] = defaultdict(_AccountMoves)
     maker_ids = {f.maker_order_id for f in result.fills if f.maker_order_id}
     makers = (
@@ -715,8 +977,10 @@ def _record_fill(
 
     ``positions`` caches the locked positions by account id across one order's fills.
     """
-    rate = instrument.maker_fee_rate if liquidity == Fill.Liquidity.MAKER else (
-        instrument.taker_fee_rate
+    rate = (
+        instrument.maker_fee_rate
+        if liquidity == Fill.Liquidity.MAKER
+        else (instrument.taker_fee_rate)
     )
     notional = price * quantity
     fee = engine.fee(notional, rate).quantize(MONEY)
@@ -743,12 +1007,14 @@ def _record_fill(
         account_moves.pnl += pnl
     if position.quantity == 0 and change.position.quantity != 0:
         position.opened_at = timezone.now()
+    if position.margin_mode == Position.MarginMode.ISOLATED:
+        position.isolated_margin = _isolated_margin_after(position, change.position.quantity, price)
     position.quantity = change.position.quantity
     position.entry_price = change.position.entry_price.quantize(MONEY)
     position.realized_pnl += pnl
     position.fees_paid += fee
     position.save()
-    Fill.objects.create(
+    fill = Fill.objects.create(
         order=order,
         account_id=order.account_id,
         instrument=instrument,
@@ -760,6 +1026,9 @@ def _record_fill(
         counterparty=counterparty,
         realized_pnl=pnl,
     )
+    events.fill_recorded(fill=fill)
+    if order.filled_quantity == 0:
+        oco_partners_cancel(order)  # The first fill of an OCO leg cancels the other.
     filled = order.filled_quantity + quantity
     previous = (order.average_price or Decimal(0)) * order.filled_quantity
     order.average_price = ((previous + notional) / filled).quantize(MONEY)
@@ -768,9 +1037,24 @@ def _record_fill(
     order.status = (
         Order.Status.FILLED if filled == order.quantity else Order.Status.PARTIALLY_FILLED
     )
-    order.save(
-        update_fields=["average_price", "filled_quantity", "fees", "status", "updated_at"]
-    )
+    order.save(update_fields=["average_price", "filled_quantity", "fees", "status", "updated_at"])
+
+
+def _isolated_margin_after(position: Position, quantity: Decimal, price: Decimal) -> Decimal:
+    """An isolated position's margin after a fill takes it to ``quantity``.
+
+    Opening or adding sets aside the added notional over the leverage; reducing
+    releases margin in proportion; a flip starts the new side afresh.
+    """
+    before = position.quantity
+    if quantity == 0:
+        return Decimal(0)
+    if before != 0 and (before > 0) == (quantity > 0):
+        if abs(quantity) <= abs(before):
+            return (position.isolated_margin * abs(quantity) / abs(before)).quantize(MONEY)
+        added = abs(quantity) - abs(before)
+        return position.isolated_margin + (added * price / position.leverage).quantize(MONEY)
+    return (abs(quantity) * price / position.leverage).quantize(MONEY)
 
 
 def _post_moves(
@@ -798,7 +1082,7 @@ def _post_moves(
     missing = set(moves) - set(accounts)
     if missing:
         accounts.update(Account.objects.in_bulk(missing))
-    balances = _paper_balances(pk for pk in moves if accounts[pk].kind == Account.Kind.PAPER)
+    balances = _paper_balances(pk for pk in moves if accounts[pk].is_users)
     for account_id, move in sorted(moves.items()):
         account = accounts[account_id]
         delta = move.pnl - move.fee - move.premium
@@ -806,7 +1090,7 @@ def _post_moves(
             Posting(account=fees, amount=move.fee),
             Posting(account=market, amount=-move.pnl + move.premium),
         ]
-        if account.kind == Account.Kind.PAPER:
+        if account.is_users:
             balance = balances.get((account_id, account.currency))
             cash = balance.amount if balance is not None else Decimal(0)
         else:
@@ -908,9 +1192,25 @@ def _check_margin(
         )
 
 
+def oco_partners_cancel(order: Order) -> list[int]:
+    """Cancel the open partner of an OCO leg that filled, triggered or was canceled."""
+    if order.oco_group is None:
+        return []
+    partners = list(
+        Order.objects.select_for_update()
+        .filter(oco_group=order.oco_group, status__in=Order.OPEN_STATUSES)
+        .exclude(pk=order.pk)
+        .order_by("pk")
+    )
+    for partner in partners:
+        _close_order(partner, Order.Status.CANCELED)
+    return [partner.pk for partner in partners]
+
+
 def _close_order(order: Order, status: str) -> None:
     order.status = status
     order.save(update_fields=["status", "updated_at"])
+    events.order_changed(order=order)
 
 
 def _own_order(*, account: Account, order_id: int) -> Order:
@@ -979,6 +1279,7 @@ def _order_amend(*, account, order_id, price, quantity, stop_price, now) -> Orde
     elif not keeps_priority:
         _execute(order, instrument, spec, _quote(instrument), now, position=position)
     _check_margin(account, order, position_before=position_before, position=position)
+    events.order_changed(order=order)
     return order
 
 

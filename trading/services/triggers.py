@@ -35,9 +35,10 @@ from django.utils import timezone
 from config.errors import DomainError
 from market import services as market_services
 from market.models import Instrument
-from trading import engine, mappers, selectors
+from trading import engine, events, mappers, selectors
 from trading.models import Fill, Order
 from trading.services.ledger import _lock_accounts
+from trading.services.notifications import order_triggered_notify
 from trading.services.orders import (
     CONDITIONAL_TYPES,
     _AccountMoves,
@@ -53,6 +54,7 @@ from trading.services.orders import (
     _reduces,
     _retrying_deadlocks,
     _signed_lots,
+    oco_partners_cancel,
     trigger_reference,
 )
 
@@ -149,7 +151,13 @@ def _conditional_orders_check(*, instrument: Instrument, now: datetime) -> list[
         else:
             closed.update(canceled)
         triggered.append(order.pk)
-    return list(Order.objects.filter(pk__in=triggered).order_by("sequence", "pk"))
+    result = list(
+        Order.objects.filter(pk__in=triggered)
+        .select_related("account", "instrument")
+        .order_by("sequence", "pk")
+    )
+    order_triggered_notify(orders=result)
+    return result
 
 
 def _reject(order_id: int, code: str, now: datetime, *, triggered: bool = True) -> None:
@@ -160,6 +168,7 @@ def _reject(order_id: int, code: str, now: datetime, *, triggered: bool = True) 
         triggered_at=now if triggered else None,
         updated_at=now,
     )
+    events.orders_changed(order_ids=[order_id])
 
 
 def _is_due(order: Order, instrument: Instrument, spec, quote, now: datetime) -> bool:
@@ -218,6 +227,7 @@ def _trigger(order: Order, instrument: Instrument, spec, quote, now: datetime) -
             "triggered_at", "status", "sequence", "quantity", "reject_reason", "updated_at"
         ]
     )  # fmt: skip
+    events.order_changed(order=order)
     canceled = _cancel_partner(order)
     if order.status == Order.Status.CANCELED:
         return canceled
@@ -228,9 +238,10 @@ def _trigger(order: Order, instrument: Instrument, spec, quote, now: datetime) -
 
 
 def _cancel_partner(order: Order) -> list[int]:
-    """Cancel the other exit of the pair an attached exit belongs to (one cancels the other)."""
+    """Cancel what a triggered order was paired with: the other attached exit or OCO leg."""
+    canceled = oco_partners_cancel(order)
     if order.parent_id is None or order.role not in EXITS:
-        return []
+        return canceled
     partners = list(
         Order.objects.select_for_update()
         .filter(parent_id=order.parent_id, role__in=EXITS, status__in=Order.OPEN_STATUSES)
@@ -239,7 +250,7 @@ def _cancel_partner(order: Order) -> list[int]:
     )
     for partner in partners:
         _close_order(partner, Order.Status.CANCELED)
-    return [partner.pk for partner in partners]
+    return canceled + [partner.pk for partner in partners]
 
 
 # Fills on the reference price ------------------------------------------------------
@@ -273,6 +284,7 @@ def _resting_orders_fill_on_reference(*, instrument: Instrument, now: datetime) 
             maker.status = Order.Status.CANCELED
             maker.reject_reason = refusal.code[:64]
             maker.save(update_fields=["status", "reject_reason", "updated_at"])
+            events.order_changed(order=maker)
     return filled
 
 
@@ -288,6 +300,7 @@ def _fill_resting(maker: Order, instrument: Instrument, spec, fill: engine.Fill)
             maker.status = Order.Status.CANCELED
             maker.reject_reason = NOTHING_TO_CLOSE
             maker.save(update_fields=["status", "reject_reason", "updated_at"])
+            events.order_changed(order=maker)
             return 0
         if lots < fill.quantity_lots:
             # A reduce-only order shrinks with the position it closes.

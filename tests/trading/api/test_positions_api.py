@@ -26,7 +26,7 @@ def test_a_short_shows_its_value_margin_and_costs(market, user_client, account):
     assert set(position) == {
         "instrument", "side", "quantity", "entry_price", "mark_price", "notional",
         "unrealized_pnl", "realized_pnl", "margin", "maintenance_margin", "leverage",
-        "margin_mode", "liquidation_price", "opened_at", "costs",
+        "margin_mode", "isolated_margin", "liquidation_price", "opened_at", "costs",
     }  # fmt: skip
     assert position["instrument"] == "BTC-PERP"
     assert position["side"] == "short"

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from education.services import guides_seed
 from market.demo import demo_instruments_seed
 from trading.services import paper_account_open
 
@@ -44,6 +45,7 @@ class Command(BaseCommand):
                     email=DEMO_EMAIL, password=DEMO_PASSWORD, display_name=DEMO_DISPLAY_NAME
                 ),
                 *demo_instruments_seed(),
+                *guides_seed().summary,
             ]
         for line in created:
             self.stdout.write(self.style.SUCCESS(f"Created {line}"))

@@ -1,0 +1,219 @@
+"""What the risk workers' rounds cost: margin checks, funding and a stop's fill after a tick.
+
+Creates a throwaway database (``test_`` + the name in DATABASE_URL) with the test
+market (BTC spot, perpetual, CFD, dated future and options), then measures:
+
+1. The margin check of a tick round: ``selectors.accounts_at_margin_risk`` values
+   every account holding the perpetual at the marks in one SQL statement and returns
+   those near their maintenance margin, over POSITIONS open positions (target: under
+   1 s for 100,000).
+2. A funding round: ``services.funding_apply`` over FUNDING_POSITIONS positions of the
+   perpetual (target: 100,000 in under 5 s; the figure per position is printed).
+3. From a tick arriving to a triggered stop's fill committed, with STOPS resting stops
+   across STOP_ACCOUNTS accounts on the CFD: the tick (``index_move``) and the
+   instrument's risk task, timed together, ROUNDS times (target: p50 under 50 ms, p99
+   under 250 ms).
+
+Accounts, positions and resting stops are bulk-inserted (their cash as cached
+balances, not ledger entries), since placing 100,000 orders would take longer than
+the rounds measured.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sb_bench \\
+    REDIS_URL=redis://127.0.0.1:6379/7 .venv/bin/python -m bench.risk_rounds
+"""
+
+import os
+import statistics
+import sys
+import time
+from decimal import Decimal
+
+from bench._db import configure, throwaway_database
+
+POSITIONS = int(os.environ.get("BENCH_POSITIONS", "100000"))
+FUNDING_POSITIONS = int(os.environ.get("BENCH_FUNDING_POSITIONS", "100000"))
+STOPS = int(os.environ.get("BENCH_STOPS", "10000"))
+STOP_ACCOUNTS = int(os.environ.get("BENCH_STOP_ACCOUNTS", "1000"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "50"))
+BATCH = 5000
+
+
+def _accounts(count: int, prefix: str) -> list:
+    from accounts.models import User
+    from trading.models import Account, Balance
+
+    users = User.objects.bulk_create(
+        [User(email=f"{prefix}{i}@bench.local") for i in range(count)],
+        batch_size=BATCH,
+    )
+    accounts = Account.objects.bulk_create(
+        [Account(kind=Account.Kind.PAPER, user=user) for user in users], batch_size=BATCH
+    )
+    Balance.objects.bulk_create(
+        [Balance(account=a, asset="USD", amount=Decimal(100000)) for a in accounts],
+        batch_size=BATCH,
+    )
+    return accounts
+
+
+def _positions(accounts, instrument, count: int) -> None:
+    from django.utils import timezone
+
+    from trading.models import Position
+
+    now = timezone.now()
+    Position.objects.bulk_create(
+        [
+            Position(
+                account=account,
+                instrument=instrument,
+                quantity=Decimal("-0.1") if i % 2 else Decimal("0.1"),
+                entry_price=Decimal(50000),
+                leverage=Decimal(10 if i % 100 else 50),
+                opened_at=now,
+            )
+            for i, account in enumerate(accounts[:count])
+        ],
+        batch_size=BATCH,
+    )
+
+
+def _percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def main() -> int:
+    configure()
+    with throwaway_database():
+        return _run()
+
+
+def _run() -> int:
+    from django.db import connection
+    from django.utils import timezone
+
+    from market import services as market_services
+    from tests.factories.market import btc_market
+    from trading import selectors, services, tasks
+    from trading.models import Order
+    from trading.services.orders import OrderRequest
+
+    market = btc_market()
+    perp, cfd = market["BTC-PERP"], market["BTC-CFD"]
+    missed = []
+
+    # 1. The margin check of a tick round.
+    print(f"Seeding {max(POSITIONS, FUNDING_POSITIONS):,} accounts with a perpetual position...")
+    holders = _accounts(max(POSITIONS, FUNDING_POSITIONS), "p")
+    _positions(holders, perp, max(POSITIONS, FUNDING_POSITIONS))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    market_services.index_move(symbol="BTC", price=Decimal("50500"))
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        at_risk = selectors.accounts_at_margin_risk(instrument=perp, level=Decimal("1.75"))
+        times.append(time.perf_counter() - started)
+    best = min(times)
+    print(
+        f"Margin check of {POSITIONS:,} positions (one statement): median "
+        f"{statistics.median(times) * 1000:.0f} ms, best {best * 1000:.0f} ms; "
+        f"{len(at_risk)} accounts near maintenance checked one by one"
+    )
+    if POSITIONS >= 100_000 and statistics.median(times) > 1.0:
+        missed.append("margin check")
+
+    # 2. A funding round (BENCH_FUNDING_POSITIONS=0 leaves it out).
+    if FUNDING_POSITIONS:
+        _funding_round(perp, missed)
+
+    # 3. From a tick to a triggered stop's fill.
+    print(f"Seeding {STOPS:,} resting stops across {STOP_ACCOUNTS:,} accounts on {cfd}...")
+    stoppers = _accounts(STOP_ACCOUNTS, "s")
+    now = timezone.now()
+    Order.objects.bulk_create(
+        [
+            Order(
+                account=stoppers[i % STOP_ACCOUNTS],
+                instrument=cfd,
+                side=Order.Side.BUY,
+                type=Order.Type.STOP_MARKET,
+                quantity=Decimal("0.01"),
+                stop_price=Decimal(70000 + (i % 1000) * 10),  # Far above: never crossed.
+                sequence=i + 1,
+                created_at=now,
+            )
+            for i in range(STOPS)
+        ],
+        batch_size=BATCH,
+    )
+    trader = selectors.paper_account_for_user(user=stoppers[0].user)
+    services.funds_grant(account=trader, amount=Decimal(1), reason="bench", granted_by=None)
+    latencies, price = [], Decimal(50000)
+    for _ in range(ROUNDS):
+        market_services.index_move(symbol="BTC", price=price)
+        stop, _ = services.order_place(
+            account=trader,
+            request=OrderRequest(
+                instrument=cfd.symbol,
+                side="buy",
+                type="stop_market",
+                quantity=Decimal("0.01"),
+                stop_price=price + 100,
+            ),
+        )
+        started = time.perf_counter()
+        market_services.index_move(symbol="BTC", price=price + 200)  # The tick arrives.
+        cfd.underlying.refresh_from_db()
+        tasks.instrument_risk.apply(
+            kwargs={"instrument_id": cfd.pk, "sequence": cfd.underlying.tick_sequence}
+        )
+        latencies.append(time.perf_counter() - started)
+        stop.refresh_from_db()
+        assert stop.status == Order.Status.FILLED, stop.status
+        services.position_close(account=trader, instrument=cfd)
+    p50, p99 = _percentile(latencies, 0.5), _percentile(latencies, 0.99)
+    print(
+        f"Tick to stop fill committed ({STOPS:,} resting stops): p50 {p50 * 1000:.0f} ms, "
+        f"p99 {p99 * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms over {ROUNDS} rounds"
+    )
+    if p50 > 0.05 or p99 > 0.25:
+        missed.append("stop latency")
+
+    if missed:
+        print("Missed targets:", ", ".join(missed))
+        return 1
+    return 0
+
+
+def _funding_round(perp, missed) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from market.models import FundingRate
+    from trading import services
+
+    rate = FundingRate.objects.create(
+        instrument=perp,
+        funding_time=timezone.now().replace(microsecond=0) - timedelta(minutes=1),
+        rate=Decimal("0.0001"),
+        mark_price=Decimal(50500),
+        index_price=Decimal(50500),
+    )
+    started = time.perf_counter()
+    paid = services.funding_apply(instrument=perp, funding_rate=rate)
+    seconds = time.perf_counter() - started
+    print(
+        f"Funding round over {paid:,} positions: {seconds:.2f} s "
+        f"({seconds / max(paid, 1) * 1000:.2f} ms a position)"
+    )
+    if paid >= 100_000 and seconds > 5:
+        missed.append("funding round")
+    elif seconds / max(paid, 1) * 100_000 > 5:
+        missed.append("funding round (extrapolated)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

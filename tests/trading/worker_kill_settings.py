@@ -1,0 +1,14 @@
+"""Settings of the Celery workers the kill test starts: the test settings, on its database.
+
+A message whose worker died stays unacknowledged in Redis until its visibility timeout
+passes; these workers look for such messages every second and take them back after
+three, so the test need not wait the hour the other settings allow.
+"""
+
+from config.settings.test import *  # noqa: F403
+
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3,
+    "unacked_restore_interval": 1,
+    "unacked_restore_throttle": 1,
+}
