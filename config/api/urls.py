@@ -1,4 +1,5 @@
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.api.exceptions import api_not_found
@@ -9,6 +10,8 @@ urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("trading.api.urls")),
     path("", include("market.api.urls")),
+    path("", include("education.api.urls")),
     # Anything else under /api/v1/ is a JSON 404, never an HTML page.
-    re_path(r"^.*$", api_not_found),
+    # CSRF-exempt like every API view: an unsafe method gets the 404, not an HTML 403.
+    re_path(r"^.*$", csrf_exempt(api_not_found)),
 ]

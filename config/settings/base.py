@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
+from config.logging import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("SHORTBOOK_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -191,8 +194,39 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.schema.page_not_found_document",
+    ],
+    # Choice sets that several fields share get one stable name each.
+    "ENUM_NAME_OVERRIDES": {
+        "CandleIntervalEnum": "market.models.Candle.Interval",
+        "ScenarioIntervalEnum": "education.models.Scenario.Interval",
+        "JournalEntryKindEnum": "trading.models.JournalEntry.Kind",
+    },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=256 * 1024)
+
+# The live stream (config/stream/): Django Channels over Redis when configured, so every
+# process publishes to every subscriber; otherwise in the web process's memory.
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [env("CHANNELS_REDIS_URL", default=REDIS_URL)],
+                "prefix": "shortbook-stream",
+                "capacity": 1000,
+                "expiry": 30,
+            },
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+STREAM_HEARTBEAT_SECONDS = env.float("STREAM_HEARTBEAT_SECONDS", default=15.0)
+STREAM_REAUTH_SECONDS = env.float("STREAM_REAUTH_SECONDS", default=60.0)
+STREAM_ORDERBOOK_SECONDS = env.float("STREAM_ORDERBOOK_SECONDS", default=1.0)
+STREAM_RELAY_SECONDS = env.float("STREAM_RELAY_SECONDS", default=0.5)
 
 # Celery: Redis when configured, otherwise kombu's file-system transport under var/.
 if REDIS_URL:
@@ -270,25 +304,56 @@ CELERY_BEAT_SCHEDULE = {
         "task": "trading.tasks.financing_charge_due",
         "schedule": crontab(minute=0, hour=0),
     },
+    # Scenario runs: each running replay's equity curve, and its end when history runs out.
+    "education-scenario-runs-advance": {
+        "task": "education.tasks.scenario_runs_advance",
+        "schedule": env.float("SCENARIO_ADVANCE_SECONDS", default=2.0),
+        "options": {"expires": 10},
+    },
+    # Equity snapshots at the start of each minute, hour and day (minute ones kept a day,
+    # hourly ones a month), for the equity curves and the leaderboards.
+    "trading-equity-snapshots-minute": {
+        "task": "trading.tasks.equity_snapshots_due",
+        "schedule": crontab(),
+        "args": ("minute",),
+        "options": {"expires": 50},
+    },
+    "trading-equity-snapshots-hour": {
+        "task": "trading.tasks.equity_snapshots_due",
+        "schedule": crontab(minute=0),
+        "args": ("hour",),
+        "options": {"expires": 3000},
+    },
+    "trading-equity-snapshots-day": {
+        "task": "trading.tasks.equity_snapshots_due",
+        "schedule": crontab(minute=0, hour=0),
+        "args": ("day",),
+    },
+    "trading-equity-snapshots-prune": {
+        "task": "trading.tasks.equity_snapshots_prune",
+        "schedule": crontab(minute=30),
+    },
 }
+
+# A margin warning (email and notification) when equity falls to this many times the
+# maintenance margin (liquidation is at 1); armed again once it is back above the second.
+MARGIN_WARNING_LEVEL = Decimal(env("MARGIN_WARNING_LEVEL", default="1.5"))
+MARGIN_WARNING_REARM_LEVEL = Decimal(env("MARGIN_WARNING_REARM_LEVEL", default="1.75"))
 
 # Paper accounts.
 SHORTBOOK_STARTING_BALANCE = Decimal(env("SHORTBOOK_STARTING_BALANCE", default="100000"))
 SHORTBOOK_CURRENCY = "USD"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        # Beat sends the market tick every second and the risk sweep every few; log
-        # each task only when something is wrong, or the worker's output is noise.
-        "celery.beat": {"level": "WARNING"},
-        "celery.app.trace": {"level": "WARNING"},
-        "celery.worker.strategy": {"level": "WARNING"},
-    },
-}
+# One JSON object a line (config/logging.py); LOG_FORMAT=plain for people reading a terminal.
+LOGGING = logging_config(
+    level=env("LOG_LEVEL", default="INFO"), fmt=env("LOG_FORMAT", default="json")
+)
 ADMINS = [("Staff", a) for a in env.list("DJANGO_ADMINS", default=[])]
+
+# Operations: /readyz fails when an active underlying's feed is older than this;
+# /metrics answers staff and these addresses (Prometheus' own, in production).
+READY_FEED_MAX_AGE_SECONDS = env.float(
+    "READY_FEED_MAX_AGE_SECONDS", default=max(MARKET_TICK_SECONDS * 10, 30.0)
+)
+METRICS_ALLOWED_CIDRS = env.list("METRICS_ALLOWED_CIDRS", default=["127.0.0.0/8", "::1/128"])
+METRICS_KEY_PREFIX = env("METRICS_KEY_PREFIX", default="shortbook:metrics:")

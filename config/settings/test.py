@@ -20,6 +20,19 @@ CACHES = {
     }
 }
 CELERY_BROKER_URL = REDIS_URL
+# The stream's channel layer on the same Redis, as in production (a prefix per run).
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {
+            "hosts": [REDIS_URL],
+            "prefix": f"shortbook-test-{os.getpid()}-stream",
+            "capacity": 1000,
+            "expiry": 30,
+        },
+    }
+}
+METRICS_KEY_PREFIX = f"shortbook-test-{os.getpid()}:metrics:"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

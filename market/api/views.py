@@ -4,7 +4,12 @@ Anyone may read it without signing in. Callers who do send credentials are
 authenticated as usual, so each client is throttled on its own.
 """
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -45,6 +50,7 @@ SYMBOL = OpenApiParameter(
     str,
     OpenApiParameter.PATH,
     description="The instrument's symbol, such as BTC-PERP or BTC-USD.",
+    examples=[OpenApiExample("A perpetual", value="BTC-PERP")],
 )
 
 

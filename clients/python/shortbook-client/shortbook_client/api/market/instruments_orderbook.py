@@ -1,0 +1,214 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.order_book_output import OrderBookOutput
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    symbol: str,
+    *,
+    depth: int | Unset = 20,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["depth"] = depth
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/instruments/{symbol}/orderbook".format(
+            symbol=quote(str(symbol), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | OrderBookOutput | None:
+    if response.status_code == 200:
+        response_200 = OrderBookOutput.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | OrderBookOutput]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    symbol: str,
+    *,
+    client: AuthenticatedClient,
+    depth: int | Unset = 20,
+) -> Response[Error | OrderBookOutput]:
+    """Show an instrument's order book
+
+     Users' resting orders merged with the simulated outside liquidity around the mark; `users_quantity`
+    is the users' part of each level.
+
+    Args:
+        symbol (str):
+        depth (int | Unset):  Default: 20.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | OrderBookOutput]
+    """
+
+    kwargs = _get_kwargs(
+        symbol=symbol,
+        depth=depth,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    symbol: str,
+    *,
+    client: AuthenticatedClient,
+    depth: int | Unset = 20,
+) -> Error | OrderBookOutput | None:
+    """Show an instrument's order book
+
+     Users' resting orders merged with the simulated outside liquidity around the mark; `users_quantity`
+    is the users' part of each level.
+
+    Args:
+        symbol (str):
+        depth (int | Unset):  Default: 20.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | OrderBookOutput
+    """
+
+    return sync_detailed(
+        symbol=symbol,
+        client=client,
+        depth=depth,
+    ).parsed
+
+
+async def asyncio_detailed(
+    symbol: str,
+    *,
+    client: AuthenticatedClient,
+    depth: int | Unset = 20,
+) -> Response[Error | OrderBookOutput]:
+    """Show an instrument's order book
+
+     Users' resting orders merged with the simulated outside liquidity around the mark; `users_quantity`
+    is the users' part of each level.
+
+    Args:
+        symbol (str):
+        depth (int | Unset):  Default: 20.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | OrderBookOutput]
+    """
+
+    kwargs = _get_kwargs(
+        symbol=symbol,
+        depth=depth,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    symbol: str,
+    *,
+    client: AuthenticatedClient,
+    depth: int | Unset = 20,
+) -> Error | OrderBookOutput | None:
+    """Show an instrument's order book
+
+     Users' resting orders merged with the simulated outside liquidity around the mark; `users_quantity`
+    is the users' part of each level.
+
+    Args:
+        symbol (str):
+        depth (int | Unset):  Default: 20.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | OrderBookOutput
+    """
+
+    return (
+        await asyncio_detailed(
+            symbol=symbol,
+            client=client,
+            depth=depth,
+        )
+    ).parsed

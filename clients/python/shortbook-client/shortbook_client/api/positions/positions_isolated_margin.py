@@ -1,0 +1,221 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error import Error
+from ...models.isolated_margin_input_request import IsolatedMarginInputRequest
+from ...models.position_output import PositionOutput
+from ...types import Response
+
+
+def _get_kwargs(
+    symbol: str,
+    *,
+    body: IsolatedMarginInputRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/positions/{symbol}/margin".format(
+            symbol=quote(str(symbol), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Error | PositionOutput | None:
+    if response.status_code == 200:
+        response_200 = PositionOutput.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | PositionOutput]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    symbol: str,
+    *,
+    client: AuthenticatedClient,
+    body: IsolatedMarginInputRequest,
+) -> Response[Error | PositionOutput]:
+    """Add margin to an isolated position, or take some out
+
+     A positive amount moves the liquidation price away and must be available (`insufficient_margin`); a
+    negative amount must leave the position its initial margin. 404 without an open position, 409
+    `not_isolated` when it is on cross margin.
+
+    Args:
+        symbol (str):
+        body (IsolatedMarginInputRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | PositionOutput]
+    """
+
+    kwargs = _get_kwargs(
+        symbol=symbol,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    symbol: str,
+    *,
+    client: AuthenticatedClient,
+    body: IsolatedMarginInputRequest,
+) -> Error | PositionOutput | None:
+    """Add margin to an isolated position, or take some out
+
+     A positive amount moves the liquidation price away and must be available (`insufficient_margin`); a
+    negative amount must leave the position its initial margin. 404 without an open position, 409
+    `not_isolated` when it is on cross margin.
+
+    Args:
+        symbol (str):
+        body (IsolatedMarginInputRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | PositionOutput
+    """
+
+    return sync_detailed(
+        symbol=symbol,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    symbol: str,
+    *,
+    client: AuthenticatedClient,
+    body: IsolatedMarginInputRequest,
+) -> Response[Error | PositionOutput]:
+    """Add margin to an isolated position, or take some out
+
+     A positive amount moves the liquidation price away and must be available (`insufficient_margin`); a
+    negative amount must leave the position its initial margin. 404 without an open position, 409
+    `not_isolated` when it is on cross margin.
+
+    Args:
+        symbol (str):
+        body (IsolatedMarginInputRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | PositionOutput]
+    """
+
+    kwargs = _get_kwargs(
+        symbol=symbol,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    symbol: str,
+    *,
+    client: AuthenticatedClient,
+    body: IsolatedMarginInputRequest,
+) -> Error | PositionOutput | None:
+    """Add margin to an isolated position, or take some out
+
+     A positive amount moves the liquidation price away and must be available (`insufficient_margin`); a
+    negative amount must leave the position its initial margin. 404 without an open position, 409
+    `not_isolated` when it is on cross margin.
+
+    Args:
+        symbol (str):
+        body (IsolatedMarginInputRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | PositionOutput
+    """
+
+    return (
+        await asyncio_detailed(
+            symbol=symbol,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class MarginModeEnum(StrEnum):
+    CROSS = "cross"
+    ISOLATED = "isolated"
+
+    def __str__(self) -> str:
+        return str(self.value)

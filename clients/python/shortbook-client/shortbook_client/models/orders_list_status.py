@@ -1,0 +1,15 @@
+from enum import StrEnum
+
+
+class OrdersListStatus(StrEnum):
+    CANCELED = "canceled"
+    EXPIRED = "expired"
+    FILLED = "filled"
+    NEW = "new"
+    OPEN = "open"
+    PARTIALLY_FILLED = "partially_filled"
+    REJECTED = "rejected"
+    TRIGGERED = "triggered"
+
+    def __str__(self) -> str:
+        return str(self.value)
