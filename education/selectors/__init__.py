@@ -1,0 +1,41 @@
+"""Reads of guides, quizzes and progress that views, the API and trading share."""
+
+from education.selectors.guides import (
+    NOT_FINANCIAL_ADVICE,
+    PathChapter,
+    PathStep,
+    ProgressSummary,
+    attempt_get,
+    attempt_list,
+    glossary_term_list,
+    guide_get,
+    guide_list,
+    guide_progress_get,
+    guide_render,
+    learning_path,
+    progress_summary,
+    quiz_for_guide,
+    quiz_passed,
+    term_links,
+    trading_permission_problem,
+)
+
+__all__ = [
+    "NOT_FINANCIAL_ADVICE",
+    "PathChapter",
+    "PathStep",
+    "ProgressSummary",
+    "attempt_get",
+    "attempt_list",
+    "glossary_term_list",
+    "guide_get",
+    "guide_list",
+    "guide_progress_get",
+    "guide_render",
+    "learning_path",
+    "progress_summary",
+    "quiz_for_guide",
+    "quiz_passed",
+    "term_links",
+    "trading_permission_problem",
+]
