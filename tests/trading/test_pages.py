@@ -36,7 +36,9 @@ def signed_in(client, user):
     return client
 
 
-@pytest.mark.parametrize("url_name", ["dashboard", "account_reset"])
+@pytest.mark.parametrize(
+    "url_name", ["dashboard", "dashboard_live", "dashboard_activity", "account_reset"]
+)
 def test_anonymous_visitor_is_sent_to_log_in(client, url_name):
     url = reverse(url_name)
 
@@ -84,7 +86,9 @@ def test_dashboard_shows_an_open_short_with_its_pnl_and_orders(signed_in, user):
     assert "BTC-PERP" in text
     assert "▼ Short" in text
     assert "+2," in text  # about 0.5 * (50,000 - 45,000) of unrealised profit
-    assert "60,000.00" in text  # the resting limit order
+    assert "60,000.0" in text  # the resting limit order, to the tick of 0.5
+    html = signed_in.get(reverse("dashboard")).content.decode()
+    assert 'href="/positions/BTC-PERP/"' in html
 
 
 def test_dashboard_lists_ledger_lines_signed_and_newest_first(signed_in, user):
@@ -202,3 +206,161 @@ def test_reset_refused_by_the_service_becomes_a_form_error(signed_in, user, monk
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == ["Only paper accounts can be reset."]
     assert "Only paper accounts can be reset." in text_of(response)
+
+
+# Live parts, the margin gauge, the equity curve, fills and notifications ----------------
+
+
+def short_perp(user, quantity="0.5", leverage=None):
+    from tests.factories.market import btc_market
+    from trading.services.orders import OrderRequest
+
+    instruments = btc_market()
+    account = selectors.paper_account_for_user(user=user)
+    if leverage is not None:
+        services.leverage_set(
+            account=account, instrument=instruments["BTC-PERP"], leverage=Decimal(leverage)
+        )
+    services.order_place(
+        account=account,
+        request=OrderRequest(
+            instrument="BTC-PERP", side="sell", type="market", quantity=Decimal(quantity)
+        ),
+    )
+    return account
+
+
+def test_live_partials_poll_only_while_the_tab_is_visible(signed_in):
+    for name, every in (("dashboard_live", "every 1s"), ("dashboard_activity", "every 2s")):
+        response = signed_in.get(reverse(name))
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "<html" not in html
+        assert f"{every} [document.visibilityState === 'visible']" in html
+    assert stat(signed_in.get(reverse("dashboard_live")), "Cash") == "100,000.00 USD"
+
+
+def test_margin_gauge_without_positions_says_nothing_can_be_liquidated(signed_in):
+    text = text_of(signed_in.get(reverse("dashboard")))
+
+    assert "Margin level No positions" in text
+    assert "nothing can be liquidated" in text
+
+
+def test_margin_gauge_shows_the_level_against_warning_and_liquidation(signed_in, user):
+    account = short_perp(user, quantity="1")
+
+    response = signed_in.get(reverse("dashboard_live"))
+
+    level = selectors.margin_state(account=account).margin_level
+    html = response.content.decode()
+    text = text_of(response)
+    assert level > Decimal("1.5")
+    assert f"Equity is {level:.2f} times the maintenance margin" in text
+    assert "✓ Safe" in text
+    assert "Liquidation at 1.00 and below" in text and "Warning from 1.50" in text
+    assert 'role="meter"' in html and f'aria-valuenow="{level:.2f}"' in html
+
+
+def test_margin_gauge_warns_close_to_liquidation(signed_in, user):
+    from tests.factories.market import move
+
+    account = short_perp(user, quantity="40", leverage=50)
+    liquidation = selectors.margin_state(account=account).views[0].liquidation_price
+    move(liquidation - 100)
+
+    text = text_of(signed_in.get(reverse("dashboard")))
+
+    level = selectors.margin_state(account=account).margin_level
+    assert Decimal(1) < level <= Decimal("1.5")
+    assert "! Warning" in text
+    assert "close to liquidation at 1.00" in text
+
+
+def test_recent_fills_and_notifications_show_newest_first_and_mark_read(signed_in, user):
+    from trading.models import Notification
+
+    account = short_perp(user)
+    services.notification_create(
+        account=account, kind=Notification.Kind.STOP_TRIGGERED, title="Your stop fired"
+    )
+    services.notification_create(
+        account=account, kind=Notification.Kind.LIQUIDATION, title="You were liquidated"
+    )
+
+    response = signed_in.get(reverse("dashboard"))
+
+    text = text_of(response)
+    assert "2 new" in text
+    assert text.index("You were liquidated") < text.index("Your stop fired")
+    fills = text.split("Recent fills")[1]
+    assert "BTC-PERP" in fills and "▼ Sell" in fills and "0.500" in fills
+
+    after = signed_in.post(reverse("notifications_read"), follow=True)
+    assert "2 new" not in text_of(after)
+    assert Notification.objects.filter(account=account, read_at__isnull=True).count() == 0
+
+
+def test_notifications_of_another_user_never_show(signed_in, other_user):
+    from trading.models import Notification
+
+    services.notification_create(
+        account=selectors.paper_account_for_user(user=other_user),
+        kind=Notification.Kind.LIQUIDATION,
+        title="Someone else was liquidated",
+    )
+
+    for name in ("dashboard", "dashboard_activity"):
+        assert "Someone else was liquidated" not in text_of(signed_in.get(reverse(name)))
+    signed_in.post(reverse("notifications_read"))
+    assert Notification.objects.get().read_at is None
+
+
+def test_notifications_read_needs_a_post(signed_in):
+    assert signed_in.get(reverse("notifications_read")).status_code == 405
+
+
+def test_equity_curve_is_drawn_from_the_accounts_snapshots(signed_in, user, other_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from trading.models import EquitySnapshot
+
+    account = selectors.paper_account_for_user(user=user)
+    other = selectors.paper_account_for_user(user=other_user)
+    start = timezone.now().replace(second=0, microsecond=0) - timedelta(minutes=3)
+    for minutes, equity in ((0, "100000"), (1, "100250.5"), (2, "99800")):
+        for owner, value in ((account, equity), (other, "5")):
+            EquitySnapshot.objects.create(
+                account=owner,
+                resolution=EquitySnapshot.Resolution.MINUTE,
+                taken_at=start + timedelta(minutes=minutes),
+                equity=Decimal(value),
+                cash=Decimal(value),
+            )
+
+    response = signed_in.get(reverse("dashboard"))
+
+    chart = response.context["equity_chart"]
+    assert chart["range"] == "1d"
+    assert [point["value"] for point in chart["points"]] == [
+        "100000.00000000",
+        "100250.50000000",
+        "99800.00000000",
+    ]
+    html = response.content.decode()
+    assert 'id="equity-chart-data"' in html and "TradingView" in html
+    month = signed_in.get(reverse("dashboard"), {"range": "1m"})
+    assert month.context["equity_chart"]["points"] == []
+    assert "curve appears once there are two points" in text_of(month)
+    bad = signed_in.get(reverse("dashboard"), {"range": "forever"})
+    assert bad.status_code == 200 and bad.context["equity_chart"]["range"] == "1d"
+
+
+def test_dashboard_links_to_the_guide_and_shows_the_learning_path(signed_in):
+    response = signed_in.get(reverse("dashboard"))
+
+    html = response.content.decode()
+    assert "/guides/leverage-and-liquidation/" in html
+    assert 'data-testid="guide-progress"' in html
