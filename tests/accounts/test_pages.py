@@ -59,6 +59,9 @@ def test_landing_says_what_shortbook_is_and_leads_to_sign_up(client):
     html = response.content.decode()
     assert f'href="{reverse("account_signup")}"' in html
     assert f'href="{reverse("account_login")}"' in html
+    # A demo without an account: the public market, trade and guide pages.
+    for name, args in (("markets", []), ("trade", ["BTC-PERP"]), ("guide_index", [])):
+        assert f'href="{reverse(name, args=args)}"' in html
 
 
 def test_landing_sends_a_signed_in_user_to_the_dashboard(signed_in):
