@@ -631,11 +631,16 @@ def command_test(pytest_args: Sequence[str]) -> int:
     ensure_service(Service("Redis", env["REDIS_URL"], 6379, start_redis))
     if (code := ruff_check()) != 0:
         return fail("ruff found problems; fix them (ruff check --fix .) and run again.", code)
+    # The browser tests save a screenshot of each main page here, for a person to look at.
+    screenshots = Path(env.setdefault("SHORTBOOK_SCREENSHOTS", str(var_dir() / "screenshots")))
     say("pytest " + " ".join(pytest_args))
     argv = [venv_tool("python"), "-m", "pytest", *pytest_args]
     code = subprocess.run(argv, cwd=ROOT, env=env, check=False).returncode
     if code == PYTEST_NO_TESTS:
         return fail("pytest collected no tests; that counts as a failure.", 1)
+    shots = sorted(screenshots.glob("*.png")) if screenshots.is_dir() else []
+    if shots:
+        say(f"{len(shots)} screenshots of the pages in {screenshots}")
     return code
 
 

@@ -1,7 +1,7 @@
 """A trader watches a short on the dashboard, reads its story and history, in Chromium.
 
 Runs Debian's Chromium (``/usr/bin/chromium``) through Playwright against
-pytest-django's live server. Screenshots go to /tmp, outside the repository.
+pytest-django's live server. Screenshots go where `dev.py test` says (var/screenshots).
 """
 
 import csv

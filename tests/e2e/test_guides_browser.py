@@ -1,9 +1,11 @@
 """A trader reads a guide, hovers a glossary term, places its try-it short and takes the quiz.
 
 Runs Debian's Chromium (``/usr/bin/chromium``) through Playwright against
-pytest-django's live server, like the sign-up test. Screenshots go to /tmp.
+pytest-django's live server, like the sign-up test. Screenshots go where `dev.py test`
+says (var/screenshots).
 """
 
+import os
 import re
 import tempfile
 from decimal import Decimal
@@ -29,7 +31,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = Path(tempfile.gettempdir()) / "shortbook-screenshots"
+# Where `dev.py test` says; a run of pytest alone keeps them in the temporary directory.
+SCREENSHOTS = Path(
+    os.environ.get("SHORTBOOK_SCREENSHOTS", Path(tempfile.gettempdir()) / "shortbook-screenshots")
+)
 EMAIL = "demo.reader@example.com"
 PASSWORD = "correct horse battery staple"
 

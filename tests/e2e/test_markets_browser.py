@@ -1,7 +1,7 @@
 """A visitor reads the markets and an option chain, live and on a phone, in Chromium.
 
 Runs Debian's Chromium (``/usr/bin/chromium``) through Playwright against
-pytest-django's live server. Screenshots go to /tmp, outside the repository.
+pytest-django's live server. Screenshots go where `dev.py test` says (var/screenshots).
 """
 
 import re

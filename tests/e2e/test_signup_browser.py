@@ -1,9 +1,10 @@
 """A person signs up, sees the funded dashboard, makes an API key and resets, in Chromium.
 
 Runs Debian's Chromium (``/usr/bin/chromium``) through Playwright against
-pytest-django's live server. Screenshots go to /tmp, outside the repository.
+pytest-django's live server. Screenshots go where `dev.py test` says (var/screenshots).
 """
 
+import os
 import re
 import tempfile
 from decimal import Decimal
@@ -25,7 +26,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = Path(tempfile.gettempdir()) / "shortbook-screenshots"
+# Where `dev.py test` says; a run of pytest alone keeps them in the temporary directory.
+SCREENSHOTS = Path(
+    os.environ.get("SHORTBOOK_SCREENSHOTS", Path(tempfile.gettempdir()) / "shortbook-screenshots")
+)
 EMAIL = "browser.trader@example.com"
 PASSWORD = "correct horse battery staple"
 

@@ -1,0 +1,66 @@
+"""The whole lesson in Chromium: short with a stop-loss, watch it move, see the stop fire.
+
+Signs in, places a BTC-PERP short with a stop-loss through the trade page's ticket,
+pushes the price with ``manage.py market_tick`` (the same pipeline the feed uses; the
+tick's risk checks run at once, as a worker would), and watches the dashboard: the
+PnL moves without a reload, then the stop fires, the position is gone and a
+notification says so. Another user cannot open the position's page.
+"""
+
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from tests.e2e.test_signup_browser import SCREENSHOTS, browser  # noqa: F401 (a fixture)
+from tests.e2e.test_trade_browser import market, signed_in_cookies  # noqa: F401 (a fixture)
+from tests.factories.accounts import UserFactory
+from tests.trading.test_tasks import eager  # noqa: F401 (a fixture)
+from trading import selectors
+from trading.models import Order, Position
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_short_with_a_stop_loss_from_ticket_to_stop(browser, live_server, market, eager):  # noqa: F811
+    user = UserFactory()
+    account = selectors.paper_account_for_user(user=user)
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.set_default_timeout(15_000)
+    page.context.add_cookies(signed_in_cookies(user, live_server))
+
+    page.goto(live_server.url + "/trade/BTC-PERP/")
+    page.get_by_label("Quantity").fill("0.5")
+    page.get_by_label("Stop-loss trigger").fill("52000")
+    expect(page.locator('[data-preview="loss_at_stop"]')).to_be_visible()
+    page.get_by_role("button", name="Place sell order").click()
+    expect(page.locator("#ticket-result")).to_contain_text("filled")
+    stop = Order.objects.get(account=account, role=Order.Role.STOP_LOSS)
+
+    page.goto(live_server.url + "/dashboard/")
+    row = page.get_by_test_id("positions").locator('tr[data-symbol="BTC-PERP"]')
+    expect(row).to_contain_text("▼ Short")
+
+    call_command("market_tick", "BTC", "51000")  # against the short, short of the stop
+    view = selectors.position_views(account=account)[0]
+    assert view.unrealized_pnl < 0
+    expect(page.get_by_test_id("upnl-BTC-PERP")).to_have_text(
+        f"-{-view.unrealized_pnl:,.2f} USD"
+    )
+    page.screenshot(path=str(SCREENSHOTS / "story-losing.png"), full_page=True)
+
+    call_command("market_tick", "BTC", "52500")  # through the stop
+    stop.refresh_from_db()
+    assert stop.status == Order.Status.FILLED
+    assert Position.objects.get(account=account, instrument__symbol="BTC-PERP").quantity == 0
+    expect(row).to_have_count(0)
+    expect(page.get_by_test_id("notifications")).to_contain_text("stop")
+    expect(page.get_by_test_id("recent-fills")).to_contain_text("BTC-PERP")
+    page.screenshot(path=str(SCREENSHOTS / "story-stopped.png"), full_page=True)
+    assert selectors.ledger_problems() == []
+
+    # The position's page is the owner's alone.
+    stranger = browser.new_page()
+    stranger.context.add_cookies(signed_in_cookies(UserFactory(), live_server))
+    response = stranger.goto(live_server.url + "/positions/BTC-PERP/")
+    assert response.status == 404
