@@ -19,6 +19,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from config.errors import NotFound
+from market.quotes import to_tick
 from trading import events
 from trading.models import Account, Liquidation, Notification, Order, Position
 
@@ -146,7 +147,8 @@ def margin_warning_check(
 def _describe(order: Order) -> str:
     filled = ""
     if order.filled_quantity:
-        filled = f", filled {order.filled_quantity.normalize()} at {order.average_price}"
+        price = to_tick(order.average_price, order.instrument.tick_size)
+        filled = f", filled {order.filled_quantity.normalize()} at {price:,f}"
     return (
         f"{order.get_side_display()} {order.quantity.normalize()} {order.instrument.symbol} "
         f"{order.get_type_display().lower()}: {order.get_status_display().lower()}{filled}"
