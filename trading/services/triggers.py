@@ -30,9 +30,11 @@ from collections import defaultdict
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from config.errors import DomainError
+from market import selectors as market_selectors
 from market import services as market_services
 from market.models import Instrument
 from trading import engine, events, mappers, selectors
@@ -119,6 +121,7 @@ def _conditional_orders_check(*, instrument: Instrument, now: datetime) -> list[
             status__in=Order.OPEN_STATUSES,
             triggered_at__isnull=True,
         )
+        .filter(_may_trigger(instrument, quote))
         .select_related("parent")
         .select_for_update(of=("self",))
         .order_by("sequence", "pk")
@@ -158,6 +161,42 @@ def _conditional_orders_check(*, instrument: Instrument, now: datetime) -> list[
     )
     order_triggered_notify(orders=result)
     return result
+
+
+RISE_TRIGGERED = {  # Side and types that trigger when the price rises to the stop.
+    Order.Side.BUY: (Order.Type.STOP_MARKET, Order.Type.STOP_LIMIT),
+    Order.Side.SELL: (Order.Type.TAKE_PROFIT_MARKET, Order.Type.TAKE_PROFIT_LIMIT),
+}
+FALL_TRIGGERED = {
+    Order.Side.SELL: (Order.Type.STOP_MARKET, Order.Type.STOP_LIMIT),
+    Order.Side.BUY: (Order.Type.TAKE_PROFIT_MARKET, Order.Type.TAKE_PROFIT_LIMIT),
+}
+
+
+def _may_trigger(instrument: Instrument, quote) -> Q:
+    """The orders the prices could trigger, so that only those are locked and checked.
+
+    Each fixed stop is compared with the price it watches (mark, index or last, to the
+    tick) in SQL, the way ``engine.should_trigger`` compares them; trailing stops move
+    with the price and are all checked. A superset: ``_is_due`` still decides.
+    """
+    last = market_selectors.last_price(instrument=instrument)
+    references = {
+        Order.TriggerBy.MARK: quote.mark_price,
+        Order.TriggerBy.INDEX: quote.index_price,
+        Order.TriggerBy.LAST: last if last is not None else quote.mark_price,
+    }
+    may = Q(type=Order.Type.TRAILING_STOP)
+    for trigger_by, price in references.items():
+        if price is None:
+            may |= Q(trigger_by=trigger_by)
+            continue
+        price = mappers.to_tick(price, instrument.tick_size)
+        for side, types in RISE_TRIGGERED.items():
+            may |= Q(trigger_by=trigger_by, side=side, type__in=types, stop_price__lte=price)
+        for side, types in FALL_TRIGGERED.items():
+            may |= Q(trigger_by=trigger_by, side=side, type__in=types, stop_price__gte=price)
+    return may
 
 
 def _reject(order_id: int, code: str, now: datetime, *, triggered: bool = True) -> None:

@@ -243,7 +243,7 @@ def test_an_exit_with_nothing_left_to_close_is_canceled_with_its_partner(market,
         take_profit=Exit(stop_price=Decimal("45000")),
     )
     exits = exits_of(entry)
-    services.position_close(account=account, instrument=market["BTC-PERP"])
+    place(account, side="buy")  # closed by hand, not through position_close
     move("53000")
 
     [stop] = check(market)
@@ -329,7 +329,7 @@ def test_a_resting_reduce_only_order_without_a_position_is_canceled(market, acco
     )
     move("52500")
     check(market, "BTC-CFD")
-    services.position_close(account=account, instrument=market["BTC-CFD"])
+    place(account, symbol="BTC-CFD", side="buy")  # closed by hand, not through position_close
     move("50500")
 
     assert services.resting_orders_fill_on_reference(instrument=market["BTC-CFD"]) == 0
@@ -430,3 +430,36 @@ def test_a_malformed_order_is_rejected_without_blocking_the_others(market, accou
     assert triggered[broken.pk].reject_reason == "price_off_tick"
     assert triggered[exits_of(entry)["stop_loss"].pk].status == Order.Status.FILLED
     assert position(other).quantity == 0
+
+
+def test_only_orders_the_prices_could_trigger_are_locked_and_checked(market, account):
+    from trading.services.orders import _quote
+    from trading.services.triggers import _may_trigger
+
+    place(account, quantity="1")
+    far = [
+        place(account, side="buy", type="stop_market", stop_price=Decimal(price), reduce_only=True)
+        for price in ("55000", "56000", "57000")
+    ]
+    far_tp = place(
+        account,
+        side="buy",
+        type="take_profit_market",
+        stop_price=Decimal("40000"),
+        reduce_only=True,
+    )
+    near = place(
+        account, side="buy", type="stop_market", stop_price=Decimal("51000"), trigger_by="index"
+    )
+    trailing = place(account, side="buy", type="trailing_stop", trailing_amount=Decimal("5000"))
+    move("51500")
+
+    perp = Instrument.objects.select_related("underlying").get(pk=market["BTC-PERP"].pk)
+    candidates = set(
+        Order.objects.filter(_may_trigger(perp, _quote(perp))).values_list("pk", flat=True)
+    )
+
+    assert candidates == {near.pk, trailing.pk}
+    assert not candidates & {o.pk for o in [*far, far_tp]}
+    [fired] = check(market)
+    assert fired.pk == near.pk
