@@ -362,6 +362,26 @@
   }
 
   // The request body, in the API's own fields.
+  // An OCO pair: the limit leg at price, the stop leg at stop_price (POST /orders/oco).
+  function isOco() {
+    return typeSelect.value === "oco";
+  }
+
+  function ocoPair() {
+    var body = {
+      instrument: form.elements.instrument.value,
+      side: side(),
+      quantity: value("quantity"),
+      reduce_only: form.elements.reduce_only.checked,
+    };
+    ["price", "stop_price", "trigger_by"].forEach(function (name) {
+      if (value(name)) {
+        body[name] = value(name);
+      }
+    });
+    return body;
+  }
+
   function order() {
     var body = {
       instrument: form.elements.instrument.value,
@@ -515,6 +535,15 @@
       previewStatus.textContent = "Enter a quantity to see the cost and the risk.";
       return Promise.resolve();
     }
+    if (isOco()) {
+      clearErrors();
+      previewFigures.hidden = true;
+      previewWarnings.hidden = true;
+      previewStatus.textContent =
+        "An OCO pair rests a limit at the limit price and arms a stop at the trigger: " +
+        "whichever fills or triggers first cancels the other. Each leg trades at its own price.";
+      return Promise.resolve();
+    }
     return api("POST", "/orders/preview", order()).then(function (answer) {
       if (serial !== previewSerial) {
         return; // A newer preview is on its way.
@@ -550,12 +579,22 @@
     window.clearTimeout(previewTimer);
     submitButton.disabled = true;
     result.textContent = "Placing the order…";
-    var body = order();
+    var oco = isOco();
+    var body = oco ? ocoPair() : order();
     body.client_order_id = window.crypto && window.crypto.randomUUID ? window.crypto.randomUUID() : undefined;
-    api("POST", "/orders", body).then(function (answer) {
+    api("POST", oco ? "/orders/oco" : "/orders", body).then(function (answer) {
       submitButton.disabled = false;
       clearErrors();
-      if (answer.ok) {
+      if (answer.ok && oco) {
+        var legs = answer.body.orders;
+        result.textContent =
+          "OCO pair placed: limit #" + legs[0].id + " at " + format(legs[0].price, "price") +
+          " and stop #" + legs[1].id + " at " + format(legs[1].stop_price, "price") +
+          "; the first to fill or trigger cancels the other.";
+        result.className = "small alert alert-success";
+        refreshAccount();
+        preview();
+      } else if (answer.ok) {
         var placed = answer.body;
         result.textContent =
           "Order #" + placed.id + " " + placed.status.replace(/_/g, " ") + ": " +

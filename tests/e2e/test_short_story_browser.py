@@ -64,3 +64,35 @@ def test_a_short_with_a_stop_loss_from_ticket_to_stop(browser, live_server, mark
     stranger.context.add_cookies(signed_in_cookies(UserFactory(), live_server))
     response = stranger.goto(live_server.url + "/positions/BTC-PERP/")
     assert response.status == 404
+
+
+def test_an_oco_exit_from_the_ticket(browser, live_server, market):  # noqa: F811
+    user = UserFactory()
+    account = selectors.paper_account_for_user(user=user)
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.set_default_timeout(15_000)
+    page.context.add_cookies(signed_in_cookies(user, live_server))
+    page.goto(live_server.url + "/trade/BTC-PERP/")
+    page.get_by_label("Quantity").fill("0.2")
+    page.get_by_role("button", name="Place sell order").click()
+    expect(page.locator("#ticket-result")).to_contain_text("filled")
+
+    # Exit the short with a pair: take profit at 45,000, stop at 55,000.
+    page.get_by_label("Order type").select_option("oco")
+    page.get_by_role("radio", name="▲ Buy · long").check()
+    page.get_by_label("Limit price").fill("45000")
+    page.get_by_label("Trigger price").fill("44000")  # a buy stop below the price: refused
+    page.get_by_text("Time in force and flags").click()
+    page.get_by_label("Reduce only").check()
+    page.get_by_role("button", name="Place buy order").click()
+    expect(page.locator("#error-stop_price")).to_be_visible()
+    assert not Order.objects.filter(account=account, oco_group__isnull=False).exists()
+
+    page.get_by_label("Trigger price").fill("55000")
+    page.get_by_role("button", name="Place buy order").click()
+    expect(page.locator("#ticket-result")).to_contain_text("OCO pair placed")
+    legs = list(Order.objects.filter(account=account, oco_group__isnull=False).order_by("pk"))
+    assert [(leg.type, leg.status) for leg in legs] == [("limit", "new"), ("stop_market", "new")]
+    assert legs[0].oco_group == legs[1].oco_group
+    expect(page.locator("#preview-figures")).to_be_hidden()  # no stale figures of a single order
+    page.screenshot(path=str(SCREENSHOTS / "trade-oco.png"), full_page=True)
