@@ -422,7 +422,7 @@
       list.hidden = true;
       list.textContent = "";
     });
-    ["error-leverage", "error-margin-mode"].forEach(function (id) {
+    ["error-leverage", "error-margin-mode", "error-isolated-margin"].forEach(function (id) {
       var list = document.getElementById(id);
       if (list) {
         list.hidden = true;
@@ -653,6 +653,10 @@
         var list = document.getElementById("error-margin-mode");
         clearErrors();
         if (answer.ok) {
+          var isolatedForm = document.getElementById("isolated-margin-form");
+          if (isolatedForm) {
+            isolatedForm.hidden = answer.body.margin_mode !== "isolated";
+          }
           result.textContent = "Margin mode set to " + answer.body.margin_mode + ".";
           result.className = "small alert alert-success";
           refreshAccount();
@@ -662,6 +666,35 @@
           showList(list, [error.message]);
           list.closest(".field").classList.add("field-invalid");
           select.setAttribute("aria-invalid", "true");
+        }
+      });
+    });
+  }
+
+  var isolatedMarginForm = document.getElementById("isolated-margin-form");
+  if (isolatedMarginForm) {
+    isolatedMarginForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var input = isolatedMarginForm.elements.amount;
+      api("POST", "/positions/" + encodeURIComponent(symbol) + "/margin", {
+        amount: input.value.trim(),
+      }).then(function (answer) {
+        var list = document.getElementById("error-isolated-margin");
+        clearErrors();
+        if (answer.ok) {
+          result.textContent =
+            "Isolated margin now " + format(answer.body.isolated_margin, "money") +
+            "; liquidation at " + format(answer.body.liquidation_price, "price") + ".";
+          result.className = "small alert alert-success";
+          input.value = "";
+          refreshAccount();
+          previewSoon();
+        } else {
+          var error = answer.body.error || {};
+          var fields = error.fields || {};
+          showList(list, fields.amount ? messages(fields.amount) : [error.message]);
+          list.closest(".field").classList.add("field-invalid");
+          input.setAttribute("aria-invalid", "true");
         }
       });
     });

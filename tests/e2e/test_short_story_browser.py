@@ -96,3 +96,33 @@ def test_an_oco_exit_from_the_ticket(browser, live_server, market):  # noqa: F81
     assert legs[0].oco_group == legs[1].oco_group
     expect(page.locator("#preview-figures")).to_be_hidden()  # no stale figures of a single order
     page.screenshot(path=str(SCREENSHOTS / "trade-oco.png"), full_page=True)
+
+
+def test_an_isolated_short_and_its_margin_from_the_ticket(browser, live_server, market):  # noqa: F811
+    user = UserFactory()
+    account = selectors.paper_account_for_user(user=user)
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.set_default_timeout(15_000)
+    page.context.add_cookies(signed_in_cookies(user, live_server))
+    page.goto(live_server.url + "/trade/BTC-PERP/")
+    adjust = page.get_by_label("Isolated margin")
+    expect(adjust).to_be_hidden()  # cross margin: nothing to adjust
+
+    page.get_by_label("Margin mode").select_option("isolated")
+    page.locator("#margin-mode-form").get_by_role("button", name="Set").click()
+    expect(page.locator("#ticket-result")).to_have_text("Margin mode set to isolated.")
+    expect(adjust).to_be_visible()
+    page.get_by_label("Quantity").fill("0.2")
+    page.get_by_role("button", name="Place sell order").click()
+    expect(page.locator("#ticket-result")).to_contain_text("filled")
+    held = Position.objects.get(account=account, instrument__symbol="BTC-PERP")
+    assert held.margin_mode == "isolated" and held.isolated_margin > 0
+
+    adjust.fill("-100000")  # more than it can spare: the error sits beside the field
+    page.locator("#isolated-margin-form").get_by_role("button", name="Adjust").click()
+    expect(page.locator("#error-isolated-margin")).to_be_visible()
+    adjust.fill("500")
+    page.locator("#isolated-margin-form").get_by_role("button", name="Adjust").click()
+    expect(page.locator("#ticket-result")).to_contain_text("Isolated margin now")
+    held.refresh_from_db()
+    assert held.isolated_margin > 500
