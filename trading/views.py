@@ -416,6 +416,12 @@ TRADE_GUIDES = {
     Instrument.Kind.OPTION: ("puts-and-calls", "Options"),
 }
 TRADE_INTERVALS = ("1m", "5m", "1h", "1d")
+# What an open order's change can touch, as PATCH /api/v1/orders/{id} takes it.
+AMEND_FIELDS = (
+    ("price", "New limit (USD)"),
+    ("stop_price", "New trigger (USD)"),
+    ("quantity", "New size (BTC)"),
+)
 
 
 def _trade_instrument(symbol: str) -> Instrument:
@@ -498,6 +504,7 @@ def trade(request, symbol: str):
         "intervals": TRADE_INTERVALS,
         "guide": TRADE_GUIDES.get(instrument.kind),
         "leverage": None,
+        "amend_fields": AMEND_FIELDS,
     }
     if request.user.is_authenticated and instrument.kind != Instrument.Kind.OPTION:
         position = context["position"]

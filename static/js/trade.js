@@ -700,7 +700,94 @@
     });
   }
 
+  // Change an open order (PATCH /orders/{id}) or cancel them all ------------------------
+
+  var amendForm = document.getElementById("amend-form");
+  var amending = null;
+  var AMEND_NAMES = ["price", "stop_price", "quantity"];
+
+  function amendErrorsClear() {
+    AMEND_NAMES.forEach(function (name) {
+      var list = document.getElementById("error-amend-" + name);
+      list.hidden = true;
+      list.textContent = "";
+      amendForm.elements[name].removeAttribute("aria-invalid");
+    });
+  }
+
+  function amendOpen(button) {
+    amending = button.dataset.amendOrder;
+    document.getElementById("amend-title").textContent = "Change order #" + amending;
+    AMEND_NAMES.forEach(function (name) {
+      var given = button.dataset[name] || "";
+      var input = amendForm.elements[name];
+      input.value = given;
+      input.dataset.was = given;
+      input.closest(".field").hidden = given === "";
+    });
+    amendErrorsClear();
+    amendForm.hidden = false;
+    amendForm.elements.quantity.focus();
+  }
+
+  if (amendForm) {
+    document.getElementById("amend-close").addEventListener("click", function () {
+      amendForm.hidden = true;
+      amending = null;
+    });
+    amendForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var body = {};
+      AMEND_NAMES.forEach(function (name) {
+        var input = amendForm.elements[name];
+        if (!input.closest(".field").hidden && input.value.trim() !== input.dataset.was) {
+          body[name] = input.value.trim();
+        }
+      });
+      api("PATCH", "/orders/" + amending, body).then(function (answer) {
+        amendErrorsClear();
+        if (answer.ok) {
+          result.textContent = "Order #" + answer.body.id + " changed.";
+          result.className = "small alert alert-success";
+          amendForm.hidden = true;
+          refreshAccount();
+          return;
+        }
+        var error = answer.body.error || {};
+        var fields = error.fields || {};
+        var shown = false;
+        AMEND_NAMES.forEach(function (name) {
+          if (fields[name]) {
+            showList(document.getElementById("error-amend-" + name), messages(fields[name]));
+            amendForm.elements[name].setAttribute("aria-invalid", "true");
+            shown = true;
+          }
+        });
+        var list = document.getElementById("error-amend-quantity");
+        if (!shown) {
+          showList(list, [error.message]);
+        }
+      });
+    });
+  }
+
   document.addEventListener("click", function (event) {
+    var amend = event.target.closest("[data-amend-order]");
+    var cancelAll = event.target.closest("[data-cancel-all]");
+    if (amend && amendForm) {
+      amendOpen(amend);
+      return;
+    }
+    if (cancelAll && window.confirm("Cancel every open order in " + symbol + "?")) {
+      api("DELETE", "/orders?instrument=" + encodeURIComponent(symbol)).then(function (answer) {
+        result.textContent = answer.ok
+          ? answer.body.canceled.length + " order(s) canceled."
+          : answer.body.error.message;
+        result.className = "small alert " + (answer.ok ? "alert-success" : "alert-error");
+        refreshAccount();
+      });
+      return;
+    }
     var cancel = event.target.closest("[data-cancel-order]");
     var close = event.target.closest("[data-close-position]");
     if (cancel) {

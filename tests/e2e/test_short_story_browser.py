@@ -8,6 +8,8 @@ notification says so. Another user cannot open the position's page.
 """
 
 
+from decimal import Decimal
+
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
@@ -126,3 +128,43 @@ def test_an_isolated_short_and_its_margin_from_the_ticket(browser, live_server, 
     expect(page.locator("#ticket-result")).to_contain_text("Isolated margin now")
     held.refresh_from_db()
     assert held.isolated_margin > 500
+
+
+def test_change_an_open_order_and_cancel_them_all(browser, live_server, market):  # noqa: F811
+    user = UserFactory()
+    account = selectors.paper_account_for_user(user=user)
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.set_default_timeout(15_000)
+    page.context.add_cookies(signed_in_cookies(user, live_server))
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto(live_server.url + "/trade/BTC-PERP/")
+    page.get_by_label("Order type").select_option("limit")
+    page.get_by_label("Quantity").fill("0.1")
+    page.get_by_label("Limit price").fill("52000")
+    page.get_by_role("button", name="Place sell order").click()
+    expect(page.locator("#ticket-result")).to_contain_text("new")
+    order = Order.objects.get(account=account)
+
+    page.get_by_role("button", name=f"Change order #{order.pk}").click()
+    amend = page.locator("#amend-form")
+    expect(amend.get_by_label("New limit (USD)")).to_have_value("52000")
+    expect(amend.get_by_label("New trigger (USD)")).to_be_hidden()
+    amend.get_by_label("New size (BTC)").fill("0.0005")  # off the lot
+    amend.get_by_role("button", name="Save the change").click()
+    expect(page.locator("#error-amend-quantity")).to_be_visible()
+    order.refresh_from_db()
+    assert order.quantity == Decimal("0.1")
+
+    amend.get_by_label("New size (BTC)").fill("0.1")
+    amend.get_by_label("New limit (USD)").fill("53000")
+    amend.get_by_role("button", name="Save the change").click()
+    expect(page.locator("#ticket-result")).to_have_text(f"Order #{order.pk} changed.")
+    order.refresh_from_db()
+    assert order.price == Decimal("53000")
+
+    page.get_by_label("Limit price").fill("54000")
+    page.get_by_role("button", name="Place sell order").click()
+    expect(page.get_by_test_id("open-orders").locator("tbody tr")).to_have_count(2)
+    page.get_by_role("button", name="Cancel all").click()
+    expect(page.locator("#ticket-result")).to_have_text("2 order(s) canceled.")
+    assert not Order.objects.filter(account=account, status__in=Order.OPEN_STATUSES).exists()
