@@ -6,6 +6,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/live/", views.dashboard_live, name="dashboard_live"),
     path("dashboard/activity/", views.dashboard_activity, name="dashboard_activity"),
+    path("dashboard/ledger/", views.dashboard_ledger, name="dashboard_ledger"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("settings/reset/", views.account_reset, name="account_reset"),
     path("history/", views.history, name="history"),

@@ -94,6 +94,14 @@ def _dashboard_activity(account) -> dict:
     }
 
 
+def _dashboard_ledger(account) -> dict:
+    """The account's latest ledger lines."""
+    return {
+        "ledger_lines": selectors.ledger_line_list(account=account)[:LEDGER_LINES_SHOWN],
+        "ledger_lines_shown": LEDGER_LINES_SHOWN,
+    }
+
+
 def _equity_chart(account, span: str) -> dict:
     points = selectors.equity_curve(account=account, range=span)
     return {
@@ -125,8 +133,7 @@ def dashboard(request):
         "equity_chart": _equity_chart(account, span),
         "equity_ranges": selectors.EQUITY_RANGES,
         "education_progress": _education_progress(request.user),
-        "ledger_lines": selectors.ledger_line_list(account=account)[:LEDGER_LINES_SHOWN],
-        "ledger_lines_shown": LEDGER_LINES_SHOWN,
+        **_dashboard_ledger(account),
     }
     return render(request, "trading/dashboard.html", context)
 
@@ -145,6 +152,14 @@ def dashboard_activity(request):
     """The dashboard's recent fills and notifications alone, for the page to poll."""
     account = selectors.paper_account_for_user(user=request.user)
     return render(request, "trading/partials/dashboard_activity.html", _dashboard_activity(account))
+
+
+@require_safe
+@login_required
+def dashboard_ledger(request):
+    """The dashboard's recent ledger alone, for the page to poll."""
+    account = selectors.paper_account_for_user(user=request.user)
+    return render(request, "trading/partials/dashboard_ledger.html", _dashboard_ledger(account))
 
 
 @require_POST

@@ -58,6 +58,7 @@ def test_a_short_with_a_stop_loss_from_ticket_to_stop(browser, live_server, mark
     expect(row).to_have_count(0)
     expect(page.get_by_test_id("notifications")).to_contain_text("stop")
     expect(page.get_by_test_id("recent-fills")).to_contain_text("BTC-PERP")
+    expect(page.get_by_test_id("recent-ledger")).to_contain_text("Realised profit and loss")
     page.screenshot(path=str(SCREENSHOTS / "story-stopped.png"), full_page=True)
     assert selectors.ledger_problems() == []
 

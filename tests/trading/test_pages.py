@@ -37,7 +37,8 @@ def signed_in(client, user):
 
 
 @pytest.mark.parametrize(
-    "url_name", ["dashboard", "dashboard_live", "dashboard_activity", "account_reset"]
+    "url_name",
+    ["dashboard", "dashboard_live", "dashboard_activity", "dashboard_ledger", "account_reset"],
 )
 def test_anonymous_visitor_is_sent_to_log_in(client, url_name):
     url = reverse(url_name)
@@ -137,6 +138,9 @@ def test_dashboard_shows_only_the_signed_in_users_account(signed_in, other_user)
     assert "Other&#x27;s lesson" not in response.content.decode()
     assert "Other's lesson" not in text_of(response)
     assert stat(response, "Cash") == "100,000.00 USD"
+    ledger = signed_in.get(reverse("dashboard_ledger")).content.decode()
+    assert "Opening deposit of virtual funds" in ledger
+    assert "lesson" not in ledger
 
 
 def test_reset_page_renders_with_the_confirmation_box(signed_in):
@@ -231,7 +235,12 @@ def short_perp(user, quantity="0.5", leverage=None):
 
 
 def test_live_partials_poll_only_while_the_tab_is_visible(signed_in):
-    for name, every in (("dashboard_live", "every 1s"), ("dashboard_activity", "every 2s")):
+    polled = (
+        ("dashboard_live", "every 1s"),
+        ("dashboard_activity", "every 2s"),
+        ("dashboard_ledger", "every 2s"),
+    )
+    for name, every in polled:
         response = signed_in.get(reverse(name))
         html = response.content.decode()
         assert response.status_code == 200
