@@ -257,8 +257,7 @@ def order_cancel(*, account: Account, order_id: int) -> Order:
             code="order_not_open",
         )
     _close_order(order, Order.Status.CANCELED)
-    for child in order.attached.filter(status__in=Order.OPEN_STATUSES):
-        _close_order(child, Order.Status.CANCELED)
+    orders_cancel_open(order.attached.all())
     oco_partners_cancel(order)
     return order
 
@@ -334,11 +333,9 @@ def _reduce_only_orders_retire(*, account: Account, instrument: Instrument) -> N
     _lock_accounts([account.pk])
     if _position(account, instrument).quantity != 0:
         return  # The close filled only in part: the exits still protect the rest.
-    leftovers = Order.objects.select_for_update().filter(
-        account=account, instrument=instrument, reduce_only=True, status__in=Order.OPEN_STATUSES
+    orders_cancel_open(
+        Order.objects.filter(account=account, instrument=instrument, reduce_only=True)
     )
-    for leftover in leftovers.order_by("pk"):
-        _close_order(leftover, Order.Status.CANCELED)
 
 
 @transaction.atomic
@@ -1196,15 +1193,17 @@ def oco_partners_cancel(order: Order) -> list[int]:
     """Cancel the open partner of an OCO leg that filled, triggered or was canceled."""
     if order.oco_group is None:
         return []
-    partners = list(
-        Order.objects.select_for_update()
-        .filter(oco_group=order.oco_group, status__in=Order.OPEN_STATUSES)
-        .exclude(pk=order.pk)
-        .order_by("pk")
+    return orders_cancel_open(Order.objects.filter(oco_group=order.oco_group).exclude(pk=order.pk))
+
+
+def orders_cancel_open(orders) -> list[int]:
+    """Lock and cancel the open ones of ``orders`` (the caller holds the book's lock)."""
+    canceled = list(
+        orders.select_for_update().filter(status__in=Order.OPEN_STATUSES).order_by("pk")
     )
-    for partner in partners:
-        _close_order(partner, Order.Status.CANCELED)
-    return [partner.pk for partner in partners]
+    for order in canceled:
+        _close_order(order, Order.Status.CANCELED)
+    return [order.pk for order in canceled]
 
 
 def _close_order(order: Order, status: str) -> None:

@@ -57,6 +57,7 @@ from trading.services.orders import (
     _retrying_deadlocks,
     _signed_lots,
     oco_partners_cancel,
+    orders_cancel_open,
     trigger_reference,
 )
 
@@ -281,15 +282,8 @@ def _cancel_partner(order: Order) -> list[int]:
     canceled = oco_partners_cancel(order)
     if order.parent_id is None or order.role not in EXITS:
         return canceled
-    partners = list(
-        Order.objects.select_for_update()
-        .filter(parent_id=order.parent_id, role__in=EXITS, status__in=Order.OPEN_STATUSES)
-        .exclude(pk=order.pk)
-        .order_by("pk")
-    )
-    for partner in partners:
-        _close_order(partner, Order.Status.CANCELED)
-    return canceled + [partner.pk for partner in partners]
+    exits = Order.objects.filter(parent_id=order.parent_id, role__in=EXITS).exclude(pk=order.pk)
+    return canceled + orders_cancel_open(exits)
 
 
 # Fills on the reference price ------------------------------------------------------
