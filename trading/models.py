@@ -263,6 +263,17 @@ class Order(models.Model):
             models.Index(fields=["instrument", "status"], name="trading_order_book_idx"),
             models.Index(fields=["instrument", "sequence"], name="trading_order_sequence_idx"),
             models.Index(fields=["account", "status"], name="trading_order_account_idx"),
+            # The stops, take-profits and trailing stops still waiting for their price, by
+            # side, type and stop price: a tick looks up only those its prices could
+            # trigger (``triggers._may_trigger`` names the side in every branch).
+            models.Index(
+                fields=["instrument", "side", "type", "stop_price"],
+                name="trading_order_waiting_idx",
+                # OPEN_STATUSES, spelled out: Meta cannot see the class's own names.
+                condition=models.Q(
+                    triggered_at__isnull=True, status__in=["new", "partially_filled", "triggered"]
+                ),
+            ),
         ]
 
     def __str__(self):

@@ -187,7 +187,8 @@ def _may_trigger(instrument: Instrument, quote) -> Q:
         Order.TriggerBy.INDEX: quote.index_price,
         Order.TriggerBy.LAST: last if last is not None else quote.mark_price,
     }
-    may = Q(type=Order.Type.TRAILING_STOP)
+    # Every branch names the side, so that each is a range of trading_order_waiting_idx.
+    may = Q(type=Order.Type.TRAILING_STOP, side__in=Order.Side.values)
     for trigger_by, price in references.items():
         if price is None:
             may |= Q(trigger_by=trigger_by)
