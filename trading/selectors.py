@@ -355,6 +355,13 @@ def fill_list(
     return fills.order_by("-created_at", "-pk")
 
 
+# The ledger keeps eight decimal places, so a real difference is at least 1e-8. SQLite
+# (the quick start's embedded default) sums decimals as binary floats, whose error is far
+# below half of that: sums are compared to the ledger's precision, not exactly.
+LEDGER_PLACES = Decimal("0.00000001")
+_OFF_ZERO = Q(total__gt=LEDGER_PLACES / 2) | Q(total__lt=-LEDGER_PLACES / 2)
+
+
 @dataclass(frozen=True, slots=True)
 class LedgerProblem:
     what: str
@@ -367,7 +374,7 @@ def ledger_problems() -> list[LedgerProblem]:
     unbalanced = (
         JournalLine.objects.values("entry_id", "asset")
         .annotate(total=Sum("amount"))
-        .exclude(total=0)
+        .filter(_OFF_ZERO)
         .order_by("entry_id")
     )
     for row in unbalanced:
@@ -390,8 +397,8 @@ def ledger_problems() -> list[LedgerProblem]:
     }
     cached = {(b.account_id, b.asset): b.amount for b in Balance.objects.all()}
     for key in sorted(set(sums) | set(cached)):
-        ledger_total = sums.get(key, Decimal(0))
-        cached_total = cached.get(key, Decimal(0))
+        ledger_total = sums.get(key, Decimal(0)).quantize(LEDGER_PLACES)
+        cached_total = cached.get(key, Decimal(0)).quantize(LEDGER_PLACES)
         if ledger_total != cached_total:
             problems.append(
                 LedgerProblem(
@@ -399,7 +406,7 @@ def ledger_problems() -> list[LedgerProblem]:
                     f"account #{key[0]} {key[1]}: cached {cached_total}, ledger {ledger_total}",
                 )
             )
-    totals = JournalLine.objects.values("asset").annotate(total=Sum("amount")).exclude(total=0)
+    totals = JournalLine.objects.values("asset").annotate(total=Sum("amount")).filter(_OFF_ZERO)
     for row in totals:
         problems.append(
             LedgerProblem("nonzero total", f"all accounts sum to {row['total']} {row['asset']}")

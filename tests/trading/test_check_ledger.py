@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import F
 
 from trading import selectors
 from trading.models import Balance, JournalEntry, JournalLine
@@ -15,15 +16,18 @@ def test_check_ledger_passes_on_a_sound_ledger(user, other_user, capsys):
     assert "balances" in capsys.readouterr().out
 
 
-def test_check_ledger_fails_on_a_tampered_balance(user):
-    Balance.objects.filter(account__user=user).update(amount=Decimal("999999"))
+@pytest.mark.parametrize("change", [Decimal("899999"), Decimal("0.00000001")])
+def test_check_ledger_fails_on_a_tampered_balance(user, change):
+    # Sums are compared to the ledger's eight places: the smallest difference still shows.
+    Balance.objects.filter(account__user=user).update(amount=F("amount") + change)
     with pytest.raises(CommandError, match="problem"):
         call_command("check_ledger")
     problems = selectors.ledger_problems()
     assert [p.what for p in problems] == ["balance mismatch"]
 
 
-def test_check_ledger_fails_on_an_unbalanced_entry(user):
+@pytest.mark.parametrize("amount", [Decimal("5"), Decimal("0.00000001")])
+def test_check_ledger_fails_on_an_unbalanced_entry(user, amount):
     account = selectors.paper_account_for_user(user=user)
     # PostgreSQL refuses an unbalanced entry at commit; check_ledger is the second
     # line of defence, for a ledger damaged behind the database's back.
@@ -33,8 +37,8 @@ def test_check_ledger_fails_on_an_unbalanced_entry(user):
             "ALTER TABLE trading_journalline DISABLE TRIGGER trading_journal_entry_balanced"
         )
     entry = JournalEntry.objects.create(kind=JournalEntry.Kind.FEE)
-    JournalLine.objects.create(entry=entry, account=account, asset="USD", amount=Decimal("5"))
-    Balance.objects.filter(account=account).update(amount=Decimal("100005"))
+    JournalLine.objects.create(entry=entry, account=account, asset="USD", amount=amount)
+    Balance.objects.filter(account=account).update(amount=F("amount") + amount)
     whats = {p.what for p in selectors.ledger_problems()}
     assert whats == {"unbalanced entry", "nonzero total"}
     with pytest.raises(CommandError):
