@@ -11,7 +11,6 @@ import logging
 import uuid
 
 from celery import current_app
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from market import selectors as market_selectors
 from market.models import Instrument, Underlying
 
 logger = logging.getLogger(__name__)
@@ -58,8 +58,12 @@ def check_broker() -> dict:
 
 
 def check_feed() -> dict:
-    """Every underlying with an open instrument, not paused, ticked within the threshold."""
-    max_age = settings.READY_FEED_MAX_AGE_SECONDS
+    """Every underlying with an open instrument, not paused, ticked within the threshold.
+
+    The threshold and the rule are the ones behind users' stale-price banner, so the
+    probe fails exactly when users are told their prices are stale.
+    """
+    max_age = market_selectors.stale_price_max_age()
     now = timezone.now()
     underlyings = (
         Underlying.objects.filter(instruments__status=Instrument.Status.OPEN, replay_paused=False)
@@ -71,9 +75,15 @@ def check_feed() -> dict:
     for symbol, last_tick_at in underlyings:
         age = None if last_tick_at is None else (now - last_tick_at).total_seconds()
         ages[symbol] = None if age is None else round(age, 3)
-        if age is None or age > max_age:
+        if market_selectors.feed_is_stale(
+            last_tick_at=last_tick_at, paused=False, now=now, max_age=max_age
+        ):
             stale.append(symbol)
-    result = {"ok": not stale, "max_age_seconds": max_age, "last_tick_age_seconds": ages}
+    result = {
+        "ok": not stale,
+        "max_age_seconds": max_age.total_seconds(),
+        "last_tick_age_seconds": ages,
+    }
     if stale:
         result["stale"] = stale
     return result

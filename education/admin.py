@@ -1,7 +1,9 @@
 """Staff write the course here: guides with a live preview, the glossary, quizzes, rules."""
 
+from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -122,8 +124,57 @@ class GlossaryTermAdmin(admin.ModelAdmin):
         services.glossary_term_save(term=obj)
 
 
+# Quizzes: a question that cannot be answered right would block every reader behind it,
+# and a permission rule behind it, so the admin refuses one before it is saved.
+
+CHOICES_NEEDED = "A multiple-choice question needs at least two choices."
+ONE_CORRECT = "Mark exactly one choice as correct."
+NO_CHOICES_FOR_NUMBERS = "A numeric question is answered with a number: remove its choices."
+CHOICES_ON_OWN_PAGE = (
+    "A multiple-choice question needs its choices: add it from Questions, where its "
+    "choices are edited with it."
+)
+
+
+def _kept(formset) -> list:
+    """The formset's forms that will be saved: filled in and not marked for deletion."""
+    return [
+        form
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE", False)
+    ]
+
+
+def _choice_problem(choices: list[tuple[str, bool]]) -> str | None:
+    """What is wrong with a multiple-choice question's (text, is_correct) choices, if anything."""
+    if len(choices) < 2:
+        return CHOICES_NEEDED
+    if sum(1 for _, is_correct in choices if is_correct) != 1:
+        return ONE_CORRECT
+    return None
+
+
+class ChoiceFormSet(BaseInlineFormSet):
+    """A multiple-choice question has two choices or more and exactly one right one."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = _kept(self)
+        if self.instance.kind == Question.Kind.CHOICE:
+            problem = _choice_problem(
+                [(form.cleaned_data["text"], form.cleaned_data.get("is_correct")) for form in kept]
+            )
+            if problem:
+                raise ValidationError(problem)
+        elif self.instance.kind == Question.Kind.NUMERIC and kept:
+            raise ValidationError(NO_CHOICES_FOR_NUMBERS)
+
+
 class ChoiceInline(admin.TabularInline):
     model = Choice
+    formset = ChoiceFormSet
     extra = 0
     fields = ["order", "text", "is_correct"]
 
@@ -136,8 +187,27 @@ class QuestionAdmin(admin.ModelAdmin):
     inlines = [ChoiceInline]
 
 
+class QuestionFormSet(BaseInlineFormSet):
+    """On the quiz's page a multiple-choice question keeps the choices saved with it."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        for form in _kept(self):
+            if form.cleaned_data.get("kind") != Question.Kind.CHOICE:
+                continue
+            question = form.instance
+            saved = list(question.choices.values_list("text", "is_correct")) if question.pk else []
+            if not saved:
+                form.add_error("kind", CHOICES_ON_OWN_PAGE)
+            elif problem := _choice_problem(saved):
+                form.add_error("kind", f"{problem} Edit its choices on the question's own page.")
+
+
 class QuestionInline(admin.StackedInline):
     model = Question
+    formset = QuestionFormSet
     extra = 0
     fields = ["order", "kind", "prompt", "answer", "tolerance", "unit", "explanation"]
     show_change_link = True
@@ -178,10 +248,49 @@ class GuideProgressAdmin(admin.ModelAdmin):
         return False
 
 
+class TradingPermissionRuleForm(forms.ModelForm):
+    """A rule's quiz must be one readers can take: its guide published, its questions there."""
+
+    class Meta:
+        model = TradingPermissionRule
+        fields = ["instrument_kind", "leverage_above", "leverage_quiz", "sell_options_quiz"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("leverage_quiz", "sell_options_quiz"):
+            self.fields[name].queryset = Quiz.objects.select_related("guide")
+
+    def clean_leverage_above(self):
+        level = self.cleaned_data.get("leverage_above")
+        if level is not None and level < 1:
+            raise ValidationError("Leverage starts at 1x: give a level of 1 or more.")
+        return level
+
+    def _check_quiz(self, name: str):
+        quiz = self.cleaned_data.get(name)
+        if quiz is None:
+            return quiz
+        if not quiz.guide.is_published:
+            raise ValidationError(
+                f"\u201c{quiz.guide.title}\u201d is not published, so nobody could pass its "
+                "quiz: publish the guide first or pick another quiz."
+            )
+        if not quiz.questions.exists():
+            raise ValidationError(f"\u201c{quiz}\u201d has no questions yet: add them first.")
+        return quiz
+
+    def clean_leverage_quiz(self):
+        return self._check_quiz("leverage_quiz")
+
+    def clean_sell_options_quiz(self):
+        return self._check_quiz("sell_options_quiz")
+
+
 @admin.register(TradingPermissionRule)
 class TradingPermissionRuleAdmin(admin.ModelAdmin):
     """Require a passed quiz before a user trades a kind of instrument the riskier way."""
 
+    form = TradingPermissionRuleForm
     list_display = ["instrument_kind", "leverage_above", "leverage_quiz", "sell_options_quiz"]
     fields = ["instrument_kind", "leverage_above", "leverage_quiz", "sell_options_quiz"]
     list_select_related = ["leverage_quiz", "sell_options_quiz"]

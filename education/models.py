@@ -150,10 +150,14 @@ class Question(models.Model):
         return self.prompt[:60]
 
     def clean(self):
-        if self.kind == self.Kind.NUMERIC and (self.answer is None or self.tolerance is None):
-            raise ValidationError(
-                {"answer": "A numeric question needs its answer and a tolerance (0 for exact)."}
-            )
+        if self.kind == self.Kind.NUMERIC:
+            errors = {}
+            if self.answer is None:
+                errors["answer"] = "A numeric question needs its right answer."
+            if self.tolerance is None:
+                errors["tolerance"] = "Give how far from the answer still counts (0 for exact)."
+            if errors:
+                raise ValidationError(errors)
         if self.kind == self.Kind.CHOICE and (
             self.answer is not None or self.tolerance is not None
         ):
@@ -377,6 +381,11 @@ class ScenarioRun(models.Model):
     max_drawdown = models.DecimalField(**DECIMAL, null=True, blank=True)
     buy_and_hold_return = models.DecimalField(**DECIMAL, null=True, blank=True)
     perfect_short_return = models.DecimalField(**DECIMAL, null=True, blank=True)
+    carried_through = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The replayed time up to which funding, interest and financing are charged.",
+    )
 
     class Meta:
         ordering = ["-started_at", "-pk"]

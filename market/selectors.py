@@ -1,14 +1,17 @@
 """Reads of instruments, tickers and candles that the API, pages and tasks share."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, FloatField, Func, QuerySet
+from django.utils import timezone
 
 from config.errors import Conflict, NotFound
 from market import indicators
@@ -108,6 +111,80 @@ def ticker_get(*, instrument: Instrument) -> Quote:
         now=underlying.last_tick_at,
         sequence=underlying.tick_sequence,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PriceFreshness:
+    """Whether an instrument's prices still move, as the stale-price banner and the ticker say.
+
+    ``updated_at`` is the underlying's last tick (None before the first). A paused
+    replay stands still on purpose and a settled instrument's price is final, so
+    neither is ever stale.
+    """
+
+    symbol: str
+    updated_at: datetime | None
+    age: timedelta | None
+    paused: bool
+    stale: bool
+
+
+def stale_price_max_age() -> timedelta:
+    """How long a feed may go without a tick before its prices count as stale."""
+    return timedelta(seconds=settings.SHORTBOOK_STALE_PRICE_SECONDS)
+
+
+def feed_is_stale(
+    *, last_tick_at: datetime | None, paused: bool, now: datetime, max_age: timedelta
+) -> bool:
+    """Whether a feed that last ticked at ``last_tick_at`` is stale at ``now``.
+
+    The one rule the banner, the ticker and /readyz share: a feed that never ticked
+    is stale, a paused replay never is.
+    """
+    if paused:
+        return False
+    return last_tick_at is None or now - last_tick_at > max_age
+
+
+def price_freshness(*, instrument: Instrument, now: datetime | None = None) -> PriceFreshness:
+    """Say how fresh the instrument's prices are; reads what the last tick saved."""
+    now = now or timezone.now()
+    underlying = instrument.underlying
+    last_tick_at = underlying.last_tick_at
+    paused = underlying.replay_paused
+    settled = instrument.status == Instrument.Status.SETTLED
+    return PriceFreshness(
+        symbol=instrument.symbol,
+        updated_at=last_tick_at,
+        age=None if last_tick_at is None else max(now - last_tick_at, timedelta(0)),
+        paused=paused,
+        stale=not settled
+        and feed_is_stale(
+            last_tick_at=last_tick_at, paused=paused, now=now, max_age=stale_price_max_age()
+        ),
+    )
+
+
+def price_freshness_list(
+    *, instruments: Iterable[Instrument], now: datetime | None = None
+) -> list[PriceFreshness]:
+    """The instruments whose prices stand still, stale or paused, each once, in order.
+
+    What a page lists in its banners: a warning for stale prices, a note for a
+    paused replay (its prices stand still on purpose). Settled instruments are left
+    out: their price is final.
+    """
+    now = now or timezone.now()
+    seen, still = set(), []
+    for instrument in instruments:
+        if instrument.pk in seen or instrument.status == Instrument.Status.SETTLED:
+            continue
+        seen.add(instrument.pk)
+        freshness = price_freshness(instrument=instrument, now=now)
+        if freshness.stale or freshness.paused:
+            still.append(freshness)
+    return still
 
 
 def _open_time_column():

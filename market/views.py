@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from config.errors import Conflict
@@ -41,6 +42,7 @@ class MarketRow:
     long_accounts: int
     short_accounts: int
     long_short_ratio: Decimal | None
+    freshness: selectors.PriceFreshness
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +99,7 @@ def _change(instrument: Instrument, quote: Quote | None) -> Decimal | None:
     return (quote.mark_price - first[0].open) / first[0].open
 
 
-def _market_row(instrument: Instrument) -> MarketRow:
+def _market_row(instrument: Instrument, *, now: datetime) -> MarketRow:
     quote = _quote(instrument)
     positioning = getattr(instrument, "positioning", None)
     longs = positioning.long_accounts if positioning else 0
@@ -115,6 +117,7 @@ def _market_row(instrument: Instrument) -> MarketRow:
         long_short_ratio=(Decimal(longs) / Decimal(shorts)).quantize(Decimal("0.01"))
         if shorts
         else None,
+        freshness=selectors.price_freshness(instrument=instrument, now=now),
     )
 
 
@@ -132,6 +135,7 @@ def _market_sections() -> tuple[list[MarketSection], list[OptionChainLink]]:
         .select_related("positioning")
         .order_by("underlying__symbol", "expiry", "symbol")
     )
+    now = timezone.now()
     by_kind = defaultdict(list)
     chains: dict[tuple[str, datetime], set] = defaultdict(set)
     for instrument in instruments:
@@ -144,7 +148,7 @@ def _market_sections() -> tuple[list[MarketSection], list[OptionChainLink]]:
             kind=kind,
             label=Instrument.Kind(kind).label,
             guide=KIND_GUIDES[kind],
-            rows=[_market_row(instrument) for instrument in by_kind[kind]],
+            rows=[_market_row(instrument, now=now) for instrument in by_kind[kind]],
         )
         for kind in SECTIONS
         if by_kind[kind]

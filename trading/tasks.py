@@ -288,6 +288,8 @@ def funding_apply_due() -> int:
     now = timezone.now()
     rates = FundingRate.objects.filter(
         instrument__kind=Instrument.Kind.PERPETUAL,
+        # A scenario's private replay pays funding on its own, historical clock.
+        instrument__underlying__listed=True,
         funding_time__gt=now - FUNDING_LOOKBACK,
         funding_time__lte=now,
     ).order_by("funding_time", "pk")
@@ -369,9 +371,13 @@ def instrument_financing_charge(instrument_id: int, day: str) -> int:
 
 
 def _fan_out(kind: str, task, **period) -> int:
-    """Enqueue ``task`` for every listed instrument of ``kind``; return how many."""
+    """Enqueue ``task`` for every listed instrument of ``kind``; return how many.
+
+    A scenario's instruments (on an unlisted, private replay) are charged by the
+    scenario runs as their replayed clock passes each hour and day, not by the wall clock.
+    """
     instrument_ids = (
-        Instrument.objects.filter(kind=kind)
+        Instrument.objects.filter(kind=kind, underlying__listed=True)
         .exclude(status=Instrument.Status.SETTLED)
         .values_list("pk", flat=True)
         .order_by("pk")

@@ -80,6 +80,9 @@ def _dashboard_live(account) -> dict:
     return {
         "summary": selectors.account_summary(account=account, quotes=quotes),
         "positions": margin.views,
+        "price_freshness": market_selectors.price_freshness_list(
+            instruments=[view.instrument for view in margin.views]
+        ),
         "gauge": MarginGauge(level=margin.margin_level, warning=margin_warning_level()),
         "open_orders": selectors.order_list(account=account, status="open")[:OPEN_ORDERS_SHOWN],
     }
@@ -117,6 +120,15 @@ def _education_progress(user):
     from education import selectors as education_selectors
 
     return education_selectors.progress_summary(user=user)
+
+
+def _permission_notes(user, instrument):
+    """The quizzes the trader has yet to pass to trade ``instrument`` the riskier way."""
+    if not apps.is_installed("education"):
+        return []
+    from education import selectors as education_selectors
+
+    return education_selectors.trading_permission_notes(user=user, instrument=instrument)
 
 
 @require_safe
@@ -265,6 +277,13 @@ def _epoch(moment) -> int:
     return int(moment.timestamp())
 
 
+def _position_freshness(story) -> list:
+    """A stale-price banner while the position is open; a closed one's prices are history."""
+    if story.view is None:
+        return []
+    return market_selectors.price_freshness_list(instruments=[story.instrument])
+
+
 def _position_chart(story) -> dict:
     """Candles around the position's life, its fills as markers and its key prices as lines."""
     first = story.fills[0].created_at
@@ -404,6 +423,7 @@ def position_detail(request, symbol: str):
         "chart": _position_chart(story),
         "events": _story_events(story),
         "liquidation_orders": liquidation_orders,
+        "price_freshness": _position_freshness(story),
     }
     return render(request, "trading/position.html", context)
 
@@ -413,9 +433,12 @@ def position_detail(request, symbol: str):
 def position_detail_live(request, symbol: str):
     """The position's live figures alone, for the page to poll."""
     story = _position_story(request, symbol)
-    return render(
-        request, "trading/position_live.html", {"story": story, "instrument": story.instrument}
-    )
+    context = {
+        "story": story,
+        "instrument": story.instrument,
+        "price_freshness": _position_freshness(story),
+    }
+    return render(request, "trading/position_live.html", context)
 
 
 # Trade ------------------------------------------------------------------------------
@@ -448,11 +471,18 @@ def _trade_instrument(symbol: str) -> Instrument:
 
 def _trade_market(instrument: Instrument) -> dict:
     """The instrument's quote, merged order book and tape; no quote before the first tick."""
-    context = {"instrument": instrument, "quote": None, "book": None, "trades": []}
+    context = {
+        "instrument": instrument,
+        "quote": None,
+        "book": None,
+        "trades": [],
+        "price_freshness": [],
+    }
     try:
         context["quote"] = market_selectors.ticker_get(instrument=instrument)
     except Conflict:
         return context
+    context["price_freshness"] = market_selectors.price_freshness_list(instruments=[instrument])
     context["last"] = market_selectors.last_price(instrument=instrument)
     book = selectors.order_book_depth(instrument=instrument, depth=TRADE_BOOK_DEPTH)
     # Each level's bar shows the depth from the best price out to it.
@@ -520,6 +550,7 @@ def trade(request, symbol: str):
         "guide": TRADE_GUIDES.get(instrument.kind),
         "leverage": None,
         "amend_fields": AMEND_FIELDS,
+        "permission_notes": _permission_notes(request.user, instrument),
     }
     if request.user.is_authenticated and instrument.kind != Instrument.Kind.OPTION:
         position = context["position"]
@@ -538,7 +569,10 @@ def trade(request, symbol: str):
 def trade_market(request, symbol: str):
     """The quote, book and tape alone, for the trade page to poll."""
     instrument = _trade_instrument(symbol)
-    return render(request, "trading/partials/trade_market.html", _trade_market(instrument))
+    # The page's price banner sits above the chart, outside this partial: it comes along
+    # out of band, so it appears and goes with the quote.
+    context = {**_trade_market(instrument), "price_banner_oob": True}
+    return render(request, "trading/partials/trade_market.html", context)
 
 
 @require_safe

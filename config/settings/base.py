@@ -214,7 +214,12 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [env("CHANNELS_REDIS_URL", default=REDIS_URL)],
+                # channels_redis waits for messages with a 5 s blocking pop; redis-py 8
+                # reads with a 5 s socket timeout by default, which would drop every socket
+                # whose channels stay quiet for 5 s. Read longer than the pop waits.
+                "hosts": [
+                    {"address": env("CHANNELS_REDIS_URL", default=REDIS_URL), "socket_timeout": 15}
+                ],
                 "prefix": "shortbook-stream",
                 "capacity": 1000,
                 "expiry": 30,
@@ -293,16 +298,19 @@ CELERY_BEAT_SCHEDULE = {
     },
     "trading-funding-apply": {
         "task": "trading.tasks.funding_apply_due",
-        "schedule": 60.0,
+        "schedule": env.float("FUNDING_APPLY_SECONDS", default=60.0),
         "options": {"expires": 120},
     },
+    # On the hour and at midnight UTC; BORROW_INTEREST_SECONDS and FINANCING_SECONDS run them
+    # every so many seconds instead, for demos and tests (each still charges a position once
+    # per hour or day).
     "trading-borrow-interest-charge": {
         "task": "trading.tasks.borrow_interest_charge_due",
-        "schedule": crontab(minute=0),
+        "schedule": env.float("BORROW_INTEREST_SECONDS", default=0) or crontab(minute=0),
     },
     "trading-financing-charge": {
         "task": "trading.tasks.financing_charge_due",
-        "schedule": crontab(minute=0, hour=0),
+        "schedule": env.float("FINANCING_SECONDS", default=0) or crontab(minute=0, hour=0),
     },
     # Scenario runs: each running replay's equity curve, and its end when history runs out.
     "education-scenario-runs-advance": {
@@ -350,10 +358,14 @@ LOGGING = logging_config(
 )
 ADMINS = [("Staff", a) for a in env.list("DJANGO_ADMINS", default=[])]
 
-# Operations: /readyz fails when an active underlying's feed is older than this;
-# /metrics answers staff and these addresses (Prometheus' own, in production).
-READY_FEED_MAX_AGE_SECONDS = env.float(
-    "READY_FEED_MAX_AGE_SECONDS", default=max(MARKET_TICK_SECONDS * 10, 30.0)
+# An underlying whose feed has not ticked for this long has stale prices: users see a
+# banner on its instruments' pages, the ticker API says `stale`, and /readyz fails. Ticks
+# come every MARKET_TICK_SECONDS, so fifteen missed in a row (15 s by default) is a stalled
+# feed or beat, not a slow tick. READY_FEED_MAX_AGE_SECONDS is its older name.
+SHORTBOOK_STALE_PRICE_SECONDS = env.float(
+    "SHORTBOOK_STALE_PRICE_SECONDS",
+    default=env.float("READY_FEED_MAX_AGE_SECONDS", default=max(MARKET_TICK_SECONDS * 15, 15.0)),
 )
+# Operations: /metrics answers staff and these addresses (Prometheus' own, in production).
 METRICS_ALLOWED_CIDRS = env.list("METRICS_ALLOWED_CIDRS", default=["127.0.0.0/8", "::1/128"])
 METRICS_KEY_PREFIX = env("METRICS_KEY_PREFIX", default="shortbook:metrics:")

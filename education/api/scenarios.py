@@ -87,6 +87,19 @@ class PointOutputSerializer(serializers.Serializer):
         return super().to_representation({"time": time, "value": value})
 
 
+class RunCostsOutputSerializer(serializers.Serializer):
+    """Paid is positive, received negative; carrying costs follow the replayed clock."""
+
+    fees = serializers.DecimalField(**AMOUNT)
+    funding = serializers.DecimalField(**AMOUNT)
+    borrow_interest = serializers.DecimalField(**AMOUNT)
+    financing = serializers.DecimalField(**AMOUNT)
+    carrying = serializers.DecimalField(
+        **AMOUNT, help_text="Funding, borrow interest and financing together."
+    )
+    total = serializers.DecimalField(**AMOUNT)
+
+
 class RunStateOutputSerializer(serializers.Serializer):
     run = ScenarioRunOutputSerializer()
     source_time = serializers.DateTimeField(help_text="The historical time the replay shows.")
@@ -103,6 +116,7 @@ class RunStateOutputSerializer(serializers.Serializer):
     equity = PointOutputSerializer(many=True)
     speeds = serializers.SerializerMethodField()
     credit = serializers.CharField()
+    costs = RunCostsOutputSerializer(help_text="What trading and holding has cost so far.")
 
     def get_instruments(self, state) -> dict[str, dict]:
         return {
@@ -138,6 +152,7 @@ class RunResultOutputSerializer(serializers.Serializer):
     perfect_short_profit = serializers.DecimalField(**AMOUNT)
     equity = PointOutputSerializer(many=True)
     credit = serializers.CharField()
+    costs = RunCostsOutputSerializer(help_text="What trading and holding cost over the run.")
 
 
 # Input -------------------------------------------------------------------------------

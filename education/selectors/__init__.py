@@ -4,6 +4,7 @@ from education.selectors.guides import (
     NOT_FINANCIAL_ADVICE,
     PathChapter,
     PathStep,
+    PermissionNote,
     ProgressSummary,
     attempt_get,
     attempt_list,
@@ -17,6 +18,7 @@ from education.selectors.guides import (
     quiz_for_guide,
     quiz_passed,
     term_links,
+    trading_permission_notes,
     trading_permission_problem,
 )
 
@@ -24,6 +26,7 @@ __all__ = [
     "NOT_FINANCIAL_ADVICE",
     "PathChapter",
     "PathStep",
+    "PermissionNote",
     "ProgressSummary",
     "attempt_get",
     "attempt_list",
@@ -37,5 +40,6 @@ __all__ = [
     "quiz_for_guide",
     "quiz_passed",
     "term_links",
+    "trading_permission_notes",
     "trading_permission_problem",
 ]

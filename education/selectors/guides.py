@@ -276,9 +276,9 @@ def trading_permission_problem(
         and not quiz_passed(user_id=user_id, quiz_id=rule.leverage_quiz_id)
     ):
         return (
-            f"Leverage above {rule.leverage_above.normalize()}x on a {kind.lower()} needs "
+            f"Leverage above {rule.leverage_above.normalize():f}x on a {kind.lower()} needs "
             f"the quiz of the guide \u201c{rule.leverage_quiz.guide.title}\u201d passed first "
-            f"(/guides/{rule.leverage_quiz.guide.slug}/). Lower the leverage or take the quiz."
+            f"({_quiz_url(rule.leverage_quiz)}). Lower the leverage or take the quiz."
         )
     if (
         side == "sell"
@@ -289,6 +289,62 @@ def trading_permission_problem(
         return (
             f"Selling options needs the quiz of the guide "
             f"\u201c{rule.sell_options_quiz.guide.title}\u201d passed first "
-            f"(/guides/{rule.sell_options_quiz.guide.slug}/). Buying options stays open to you."
+            f"({_quiz_url(rule.sell_options_quiz)}). Buying options stays open to you."
         )
     return None
+
+
+def _quiz_url(quiz: Quiz) -> str:
+    return reverse("guide_detail", args=[quiz.guide.slug]) + "#quiz"
+
+
+@dataclass(frozen=True, slots=True)
+class PermissionNote:
+    """A permission the user has yet to earn on an instrument, and the quiz that grants it."""
+
+    text: str
+    guide_title: str
+    quiz_url: str
+
+
+def trading_permission_notes(*, user, instrument: Instrument) -> list[PermissionNote]:
+    """What the user must pass before trading ``instrument`` the riskier way; empty when nothing.
+
+    Shown beside the order ticket, so the rule is known before an order is refused.
+    """
+    if not (user and user.is_authenticated):
+        return []
+    rule = (
+        TradingPermissionRule.objects.select_related(
+            "leverage_quiz__guide", "sell_options_quiz__guide"
+        )
+        .filter(instrument_kind=instrument.kind)
+        .first()
+    )
+    if rule is None:
+        return []
+    notes = []
+    if rule.leverage_above is not None and not quiz_passed(
+        user_id=user.pk, quiz_id=rule.leverage_quiz_id
+    ):
+        notes.append(
+            PermissionNote(
+                text=f"Leverage above {rule.leverage_above.normalize():f}x is yours once you pass "
+                "the quiz of",
+                guide_title=rule.leverage_quiz.guide.title,
+                quiz_url=_quiz_url(rule.leverage_quiz),
+            )
+        )
+    if (
+        instrument.kind == Instrument.Kind.OPTION
+        and rule.sell_options_quiz_id is not None
+        and not quiz_passed(user_id=user.pk, quiz_id=rule.sell_options_quiz_id)
+    ):
+        notes.append(
+            PermissionNote(
+                text="Selling (writing) options is yours once you pass the quiz of",
+                guide_title=rule.sell_options_quiz.guide.title,
+                quiz_url=_quiz_url(rule.sell_options_quiz),
+            )
+        )
+    return notes

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 
 from config.errors import NotFound
 from education import outcomes
@@ -18,7 +18,7 @@ from market import selectors as market_selectors
 from market.models import Instrument
 from market.pricing.feeds import Bar
 from trading import selectors as trading_selectors
-from trading.models import Order
+from trading.models import Order, Position
 
 # Historical seconds played per real second that a run may choose, and what they read as.
 SPEEDS = {
@@ -135,6 +135,48 @@ def run_instrument(*, run: ScenarioRun, kind: str) -> Instrument:
     return instrument
 
 
+def run_open_positions(*, run: ScenarioRun) -> dict[int, Decimal]:
+    """The signed quantity of each of the run's open positions, by instrument id."""
+    return dict(
+        Position.objects.filter(account=run.account)
+        .exclude(quantity=0)
+        .values_list("instrument_id", "quantity")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RunCosts:
+    """What the run's trading cost: what was paid is positive, what was received negative.
+
+    Funding, borrow interest and financing are charged on the replayed clock, so they
+    are what holding the positions through that stretch of history would have cost.
+    """
+
+    fees: Decimal
+    funding: Decimal
+    borrow_interest: Decimal
+    financing: Decimal
+
+    @property
+    def carrying(self) -> Decimal:
+        return self.funding + self.borrow_interest + self.financing
+
+    @property
+    def total(self) -> Decimal:
+        return self.fees + self.carrying
+
+
+def run_costs(*, run: ScenarioRun) -> RunCosts:
+    """Add up the fees and carrying costs of all the run's positions, open and closed."""
+    totals = Position.objects.filter(account=run.account).aggregate(
+        fees=Sum("fees_paid"),
+        funding=Sum("funding_paid"),
+        borrow_interest=Sum("borrow_interest_paid"),
+        financing=Sum("financing_paid"),
+    )
+    return RunCosts(**{name: value or Decimal(0) for name, value in totals.items()})
+
+
 def run_clock(*, run: ScenarioRun) -> market_selectors.ReplayPosition:
     """Where the run's replay stands in history, as the last tick left it."""
     run.underlying.refresh_from_db(fields=["feed_state", "index_price", "last_tick_at"])
@@ -158,6 +200,7 @@ class RunState:
     equity: list[tuple[datetime, Decimal]]
     speeds: dict[int, str]
     credit: str
+    costs: RunCosts
 
 
 def _thin(points: list, limit: int = CHART_POINTS) -> list:
@@ -215,6 +258,7 @@ def run_state(*, run: ScenarioRun) -> RunState:
         equity=_thin(equity),
         speeds=speeds_for(scenario.interval),
         credit=scenario_credit(scenario=scenario),
+        costs=run_costs(run=run),
     )
 
 
@@ -237,6 +281,7 @@ class RunResult:
     perfect_short_profit: Decimal
     equity: list[tuple[datetime, Decimal]]
     credit: str
+    costs: RunCosts
 
 
 def run_result(*, run: ScenarioRun) -> RunResult:
@@ -267,4 +312,5 @@ def run_result(*, run: ScenarioRun) -> RunResult:
             )
         ),
         credit=scenario_credit(scenario=run.scenario),
+        costs=run_costs(run=run),
     )

@@ -5,7 +5,9 @@ The course ships as files under ``education/content/``: ``path.toml`` (the chapt
 ``+++`` lines, holds its title, chapter, place in the path and quiz. ``guides_seed``
 loads them idempotently and never overwrites a row staff have edited since: each
 seeded row keeps the checksum of what was written, and a row whose content no longer
-matches its checksum is left alone.
+matches its checksum is left alone. ``permissions.toml`` holds the default trading
+permissions (which quiz opens high leverage or option selling); a rule is created
+only for an instrument kind that has none, so staff's own rules always stand.
 """
 
 import hashlib
@@ -30,8 +32,10 @@ from education.models import (
     Question,
     Quiz,
     QuizAttempt,
+    TradingPermissionRule,
 )
 from education.rendering import TRYIT_BLOCK, TryItError, parse_tryit, reading_minutes
+from market.models import Instrument
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 FRONT_MATTER = "+++"
@@ -166,7 +170,10 @@ class SeedReport:
         """One line for seed_demo: how many rows were created, if any."""
         if not self.created:
             return []
-        return [f"{len(self.created)} guides, chapters, glossary terms and quizzes"]
+        return [
+            f"{len(self.created)} guides, chapters, glossary terms, quizzes and trading "
+            "permission rules"
+        ]
 
     @property
     def lines(self) -> list[str]:
@@ -251,7 +258,41 @@ def load_course(content_dir: Path = CONTENT_DIR) -> dict:
             raise InvalidContent(f"{file.name}: no chapter is called {meta['chapter']}.")
         _check_quiz(meta["quiz"], name=file.name)
         guides.append({**meta, "body": body, "file": file.name})
-    return {"chapters": path["chapter"], "terms": glossary["term"], "guides": guides}
+    permissions = tomllib.loads((content_dir / "permissions.toml").read_text(encoding="utf-8"))
+    rules = permissions.get("rule", [])
+    _check_rules(rules, guide_slugs={guide["slug"] for guide in guides})
+    return {
+        "chapters": path["chapter"],
+        "terms": glossary["term"],
+        "guides": guides,
+        "rules": rules,
+    }
+
+
+def _check_rules(rules: list[dict], *, guide_slugs: set[str]) -> None:
+    kinds = set()
+    for number, rule in enumerate(rules, start=1):
+        where = f"permissions.toml, rule {number}"
+        kind = rule.get("instrument_kind")
+        if kind not in Instrument.Kind.values:
+            raise InvalidContent(f"{where}: instrument_kind is one of {Instrument.Kind.values}.")
+        if kind in kinds:
+            raise InvalidContent(f"{where}: {kind} has a rule already.")
+        kinds.add(kind)
+        for key in ("leverage_quiz", "sell_options_quiz"):
+            if key in rule and rule[key] not in guide_slugs:
+                raise InvalidContent(f"{where}: {key} names no guide ({rule[key]}).")
+        if ("leverage_above" in rule) != ("leverage_quiz" in rule):
+            raise InvalidContent(f"{where}: give leverage_above and leverage_quiz together.")
+        if "leverage_above" in rule:
+            try:
+                level = Decimal(str(rule["leverage_above"]))
+            except InvalidOperation:
+                level = Decimal(0)
+            if not level.is_finite() or level < 1:
+                raise InvalidContent(f"{where}: leverage_above is a number of at least 1.")
+        if "sell_options_quiz" in rule and kind != Instrument.Kind.OPTION:
+            raise InvalidContent(f"{where}: only options have sell_options_quiz.")
 
 
 def _check_quiz(quiz: dict, *, name: str) -> None:
@@ -413,7 +454,30 @@ def guides_seed(*, content_dir: Path = CONTENT_DIR) -> SeedReport:
             quiz.save()
             _write_questions(quiz, quiz_content)
             report.updated.append(label)
+    _seed_rules(course["rules"], report=report)
     return report
+
+
+def _seed_rules(rules: list[dict], *, report: SeedReport) -> None:
+    """Create the default rule of each instrument kind that has no rule yet."""
+    existing = set(TradingPermissionRule.objects.values_list("instrument_kind", flat=True))
+    for rule in rules:
+        kind = rule["instrument_kind"]
+        if kind in existing:
+            continue
+        quizzes = {
+            key: Quiz.objects.get(guide__slug=rule[key])
+            for key in ("leverage_quiz", "sell_options_quiz")
+            if key in rule
+        }
+        TradingPermissionRule.objects.create(
+            instrument_kind=kind,
+            leverage_above=(
+                Decimal(str(rule["leverage_above"])) if "leverage_above" in rule else None
+            ),
+            **quizzes,
+        )
+        report.created.append(f"trading permission rule for {Instrument.Kind(kind).label}")
 
 
 def _seed_row(model, *, lookup, content, current, apply, label, report, create_defaults=None):

@@ -7,13 +7,24 @@ replay every tick at the run's speed; pausing and changing speed go through mark
 services, orders through trading's. Education writes only its own rows: the run, its
 equity points and its result.
 
+Carrying costs follow the replayed clock, not the wall clock: the run charges a
+funding payment at every funding time of history the replay passes (every 8 replayed
+hours), borrow interest at every replayed hour and CFD financing at every replayed
+midnight UTC, through trading's carry services with the historical period as the
+period. Their idempotency keys name the position and the period, and the run keeps how
+far it has charged (``carried_through``), so a retried advance charges nothing twice; a
+paused replay stands still, so it passes no boundary and pays nothing. The platform's
+wall-clock schedules leave these instruments alone (they are on an unlisted underlying).
+Boundaries are charged before anything that changes the run's positions, so a position
+closed between two sweeps still pays for the boundaries it was held through.
+
 Locks: a run's row is locked first, then the services it calls take theirs
 (instrument, then accounts), so two requests on one run queue up.
 """
 
 import logging
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -27,7 +38,8 @@ from market import demo as market_demo
 from market import history
 from market import selectors as market_selectors
 from market import services as market_services
-from market.models import Instrument, Underlying
+from market.models import FundingRate, Instrument, Underlying
+from market.quotes import EPOCH, next_funding_time
 from market.services import INSTRUMENT_FIELDS
 from trading import selectors as trading_selectors
 from trading import services as trading_services
@@ -52,6 +64,8 @@ FALLBACK_LISTINGS = {
     Instrument.Kind.CFD: {**market_demo.CFD_MARGIN, **market_demo.BTC_TICK},
 }
 FALLBACK_SIZES = {key: value for key, value in market_demo.BTC_SIZES.items() if key != "underlying"}
+BORROW_PERIOD = timedelta(hours=1)
+FINANCING_PERIOD = timedelta(days=1)
 SYMBOL_SUFFIX = {
     Instrument.Kind.PERPETUAL: "PERP",
     Instrument.Kind.SPOT: "USD",
@@ -155,6 +169,7 @@ def scenario_run_pause(*, run: ScenarioRun, now: datetime | None = None) -> Scen
     market_services.underlying_replay_control(
         underlying=run.underlying, now=now or timezone.now(), paused=True
     )
+    _carry(run)
     _record_point(run)
     run.status = ScenarioRun.Status.PAUSED
     run.save(update_fields=["status"])
@@ -214,6 +229,7 @@ def scenario_order_place(
     """Place an order on one of the run's instruments, in the run's scenario account."""
     run = _active(run)
     instrument = selectors.run_instrument(run=run, kind=kind)
+    _carry(run)
     if leverage is not None:
         trading_services.leverage_set(account=run.account, instrument=instrument, leverage=leverage)
     request = OrderRequest(
@@ -242,9 +258,82 @@ def scenario_position_close(*, run: ScenarioRun, kind: str, now: datetime | None
     """Close the run's whole position in its instrument of ``kind`` at the market."""
     run = _active(run)
     instrument = selectors.run_instrument(run=run, kind=kind)
+    _carry(run)
     order = trading_services.position_close(account=run.account, instrument=instrument, now=now)
     _record_point(run)
     return order
+
+
+def _carry(run: ScenarioRun) -> None:
+    """Charge the carrying costs of every replayed boundary passed since the last charge.
+
+    Each missed boundary is charged once, at its own historical time, at the latest
+    prices (the replay keeps no quote per past moment). The caller holds the run's lock.
+    """
+    clock = selectors.run_clock(run=run)
+    if clock.source_time is None:
+        return
+    since = run.carried_through or run.scenario.start
+    until = clock.source_time
+    if until <= since:
+        return
+    held = selectors.run_open_positions(run=run)
+    for kind, instrument in selectors.run_instruments(run=run).items():
+        quantity = held.get(instrument.pk)
+        if quantity is None:
+            continue
+        if kind == Instrument.Kind.PERPETUAL:
+            _funding_charge(instrument, since=since, until=until)
+        elif kind == Instrument.Kind.SPOT and quantity < 0:
+            for end in carry_boundaries(since=since, until=until, every=BORROW_PERIOD):
+                trading_services.borrow_interest_charge(
+                    instrument=instrument, hour=end - BORROW_PERIOD
+                )
+        elif kind == Instrument.Kind.CFD:
+            for end in carry_boundaries(since=since, until=until, every=FINANCING_PERIOD):
+                trading_services.financing_charge(
+                    instrument=instrument, day=(end - FINANCING_PERIOD).date()
+                )
+    run.carried_through = until
+    run.save(update_fields=["carried_through"])
+
+
+def _funding_charge(instrument: Instrument, *, since: datetime, until: datetime) -> None:
+    """Pay each funding time of history in (since, until] at the perpetual's current rate.
+
+    The rate is the one the market quotes for the replay now (its premium over the
+    index, by the platform's funding formula); it is not stored as one of the market's
+    fixed rates, whose times are the wall clock's.
+    """
+    quote = market_selectors.ticker_get(instrument=instrument)
+    if quote.funding_rate is None:
+        return
+    funding_time = next_funding_time(instrument, since)
+    while funding_time <= until:
+        trading_services.funding_apply(
+            instrument=instrument,
+            funding_rate=FundingRate(
+                instrument=instrument,
+                funding_time=funding_time,
+                rate=quote.funding_rate,
+                mark_price=quote.mark_price,
+                index_price=quote.index_price,
+            ),
+        )
+        funding_time = next_funding_time(instrument, funding_time)
+
+
+def carry_boundaries(*, since: datetime, until: datetime, every: timedelta) -> list[datetime]:
+    """The ends of the periods of length ``every``, counted from midnight UTC, in (since, until].
+
+    Hours end on the hour and days at midnight UTC, as the wall-clock schedules charge them.
+    """
+    end = EPOCH + ((since - EPOCH) // every + 1) * every
+    ends = []
+    while end <= until:
+        ends.append(end)
+        end += every
+    return ends
 
 
 def _record_point(run: ScenarioRun) -> ScenarioPoint | None:
@@ -271,6 +360,7 @@ def scenario_run_record(*, run: ScenarioRun, now: datetime | None = None) -> Sce
     run = _lock_run(run)
     if run.status != ScenarioRun.Status.RUNNING:
         return run
+    _carry(run)
     _record_point(run)
     if selectors.run_clock(run=run).finished:
         return _finish(run, reason=ScenarioRun.EndReason.WINDOW_END, now=now)
@@ -293,6 +383,7 @@ def scenario_run_finish(
 
 def _finish(run: ScenarioRun, *, reason: str, now: datetime | None) -> ScenarioRun:
     now = now or timezone.now()
+    _carry(run)
     trading_services.order_cancel_all(account=run.account)
     for view in trading_selectors.position_views(account=run.account):
         if view.instrument.status == Instrument.Status.OPEN:

@@ -140,10 +140,38 @@ class TickerOutputSerializer(serializers.Serializer):
         **EXACT, allow_null=True, help_text="Option: the smile's volatility at this strike."
     )
     greeks = serializers.SerializerMethodField()
+    updated_at = _utc(
+        read_only=True,
+        help_text="The underlying feed's last tick, from which `stale` is measured.",
+    )
+    stale = serializers.BooleanField(
+        read_only=True,
+        help_text="True when the feed has not ticked for longer than the platform's stale-price "
+        "threshold (15 s by default). Orders still fill at this quote meanwhile; stops, "
+        "take-profits, resting limits and liquidations wait for the next price.",
+    )
+    paused = serializers.BooleanField(
+        read_only=True,
+        help_text="True while the underlying's historical replay is paused: prices stand still "
+        "on purpose, so they are not stale.",
+    )
 
     @extend_schema_field(GreeksOutputSerializer(allow_null=True, help_text="Option only."))
     def get_greeks(self, quote) -> dict | None:
         return GreeksOutputSerializer(quote.greeks).data if quote.greeks else None
+
+    def to_representation(self, quote):
+        """The quote, and how fresh it is from the ``freshness`` the view puts in the context."""
+        data = super().to_representation(quote)
+        freshness = self.context["freshness"]
+        fields = self.fields
+        # A quote outlives a wiped database in the cache; it then dates itself.
+        data["updated_at"] = fields["updated_at"].to_representation(
+            freshness.updated_at or quote.timestamp
+        )
+        data["stale"] = freshness.stale
+        data["paused"] = freshness.paused
+        return data
 
 
 # Candles -------------------------------------------------------------------------

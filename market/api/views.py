@@ -99,7 +99,9 @@ class TickerApi(PublicApi):
         summary="Show an instrument's latest quote",
         description="Index, mark, the outside liquidity's bid and ask, and the last trade. "
         "Perpetuals add the predicted funding rate and the next funding time, options the "
-        "implied volatility and the Greeks; for other kinds those fields are null.",
+        "implied volatility and the Greeks; for other kinds those fields are null. "
+        "`stale` says the feed stopped ticking (`updated_at` is its last tick), `paused` that "
+        "a historical replay stands still on purpose.",
         parameters=[SYMBOL],
         responses={200: TickerOutputSerializer, **PUBLIC_ERRORS, **NOT_FOUND, **NO_PRICE},
         tags=["market"],
@@ -107,7 +109,8 @@ class TickerApi(PublicApi):
     def get(self, request, symbol: str):
         instrument = selectors.instrument_get(symbol=symbol)
         quote = selectors.ticker_get(instrument=instrument)
-        data = TickerOutputSerializer(quote).data
+        freshness = selectors.price_freshness(instrument=instrument)
+        data = TickerOutputSerializer(quote, context={"freshness": freshness}).data
         last = selectors.last_price(instrument=instrument)
         data["last"] = (
             None

@@ -134,3 +134,33 @@ def test_read_a_guide_hover_a_term_place_the_short_and_pass_the_quiz(browser, li
 
     page.get_by_role("link", name="The learning path").click()
     expect(page.get_by_test_id("guides-completed")).to_have_text("1 of 14")
+
+
+def test_high_leverage_waits_for_the_quiz_the_trade_page_links(browser, live_server):
+    guides_seed()
+    btc_market(price=Decimal("95000"))
+    UserFactory(email=EMAIL, password=PASSWORD, display_name="Demo Trader")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("Sign in", re.IGNORECASE)).click()
+    expect(page).to_have_url(re.compile(r"/dashboard/$"))
+
+    # Beside the ticket: what the reader must pass before going above 10x.
+    page.goto(live_server.url + "/trade/BTC-PERP/")
+    notes = page.get_by_test_id("permission-notes")
+    expect(notes).to_contain_text("Leverage above 10x is yours once you pass the quiz of")
+    # Asking for more is refused in words, beside the leverage field, naming the quiz.
+    page.get_by_label(re.compile(r"^Leverage")).fill("20")
+    page.locator("#leverage-form").get_by_role("button", name="Set").click()
+    error = page.locator("#error-leverage")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("Leverage above 10x on a perpetual future needs the quiz")
+    expect(error).to_contain_text("/guides/leverage-and-liquidation/#quiz")
+    page.screenshot(path=str(SCREENSHOTS / "trade-permission.png"), full_page=True)
+
+    notes.get_by_role("link", name="Leverage, margin and liquidation").click()
+    expect(page).to_have_url(re.compile(r"/guides/leverage-and-liquidation/#quiz$"))
+    expect(page.locator("#quiz")).to_be_visible()

@@ -91,10 +91,17 @@ def test_replay_a_squeeze_short_it_and_read_the_result(browser, live_server, use
     expect(page).to_have_url(re.compile(r"/scenarios/runs/\d+/result/$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Your result")
     expect(page.get_by_test_id("perfect-short")).not_to_have_text("0%")
+    # What trading and holding cost: the fees of the short and its close, and no funding,
+    # since the short was closed before the replay reached 08:00, the first funding time.
+    costs = page.get_by_test_id("run-costs")
+    expect(costs).to_contain_text("Funding (perpetual, every 8 hours)")
+    expect(page.get_by_test_id("cost-funding")).to_have_text("0.00")
+    expect(page.get_by_test_id("cost-fees")).not_to_have_text("0.00")
     page.screenshot(path=str(SCREENSHOTS / "scenario-result.png"), full_page=True)
     run = ScenarioRun.objects.get(user=user)
     assert run.status == ScenarioRun.Status.FINISHED
     assert run.final_equity < run.starting_balance  # Closed at a loss in the squeeze.
+    assert run.carried_through is not None
 
 
 def test_compare_four_ways_to_short_and_move_the_price(browser, live_server, user):  # noqa: F811

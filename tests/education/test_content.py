@@ -252,7 +252,7 @@ def test_seeding_updates_untouched_rows_and_keeps_staff_edits(course, tmp_path, 
     content = tmp_path / "content"
     (content / "guides").mkdir(parents=True)
     source = CONTENT_DIR
-    for name in ("path.toml", "glossary.toml"):
+    for name in ("path.toml", "glossary.toml", "permissions.toml"):
         (content / name).write_text((source / name).read_text())
     for file in (source / "guides").glob("*.md"):
         text = file.read_text().replace('summary = "', 'summary = "Updated: ', 1)

@@ -236,6 +236,7 @@ def test_staff_set_a_permission_rule_with_clear_errors(client, course, user):
     user.is_staff = user.is_superuser = True
     user.save()
     client.force_login(user)
+    TradingPermissionRule.objects.all().delete()  # Staff start from no rules here.
     options_quiz = guide_quiz_id("puts-and-calls")
     response = client.post(
         "/admin/education/tradingpermissionrule/add/",

@@ -136,10 +136,13 @@ def rules(course):
     """Leverage above 5x on perpetuals needs the leverage quiz; selling options the options one."""
     leverage_quiz = quiz_for_guide(guide=guide_get(slug="leverage-and-liquidation"))
     options_quiz = quiz_for_guide(guide=guide_get(slug="puts-and-calls"))
-    TradingPermissionRule.objects.create(
-        instrument_kind="perpetual", leverage_above=Decimal(5), leverage_quiz=leverage_quiz
+    TradingPermissionRule.objects.update_or_create(
+        instrument_kind="perpetual",
+        defaults={"leverage_above": Decimal(5), "leverage_quiz": leverage_quiz},
     )
-    TradingPermissionRule.objects.create(instrument_kind="option", sell_options_quiz=options_quiz)
+    TradingPermissionRule.objects.update_or_create(
+        instrument_kind="option", defaults={"sell_options_quiz": options_quiz}
+    )
     return {"leverage": leverage_quiz, "options": options_quiz}
 
 
@@ -151,6 +154,7 @@ def place(user, **fields):
 
 
 def test_no_rule_means_no_limit(user, market):
+    TradingPermissionRule.objects.all().delete()  # Staff may lift the seeded defaults.
     assert trading_permission_problem(user, market["BTC-PERP"], leverage=Decimal(50)) is None
     assert trading_permission_problem(user, market["BTC-P50000"], side="sell") is None
     order = place(user, instrument="BTC-P50000", side="sell", quantity=Decimal("0.1"))

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 FIELDS = {
     "symbol", "index_price", "mark_price", "bid", "ask", "last", "timestamp", "sequence",
     "funding_rate", "next_funding_time", "implied_volatility", "greeks",
+    "updated_at", "stale", "paused",
 }  # fmt: skip
 
 
@@ -169,3 +170,36 @@ def test_no_price_before_the_first_tick(api_client, demo):
     assert error["code"] == "no_price"
     assert "BTC" in error["message"]
     assert error["fields"] == {}
+
+
+def test_the_ticker_says_when_prices_are_stale(
+    api_client, ticked, django_capture_on_commit_callbacks
+):
+    body = ticker(api_client, "BTC-PERP")
+    assert body["stale"] is False
+    assert body["paused"] is False
+    assert datetime.fromisoformat(body["updated_at"]) == ticked
+
+    stopped = timezone.now() - timedelta(minutes=2)
+    Underlying.objects.filter(symbol="BTC").update(last_tick_at=stopped)
+    body = ticker(api_client, "BTC-PERP")
+    assert body["stale"] is True
+    assert datetime.fromisoformat(body["updated_at"]) == stopped
+    assert ticker(api_client, "ETH-PERP")["stale"] is False  # Another feed, still ticking.
+
+    with django_capture_on_commit_callbacks(execute=True):
+        feeds_tick()
+    body = ticker(api_client, "BTC-PERP")
+    assert body["stale"] is False
+    assert datetime.fromisoformat(body["updated_at"]) > stopped
+
+
+def test_a_paused_replay_is_not_stale_in_the_ticker(api_client, ticked):
+    stopped = timezone.now() - timedelta(hours=1)
+    Underlying.objects.filter(symbol="BTC").update(last_tick_at=stopped, replay_paused=True)
+
+    body = ticker(api_client, "BTC-PERP")
+
+    assert body["paused"] is True
+    assert body["stale"] is False
+    assert datetime.fromisoformat(body["updated_at"]) == stopped

@@ -103,6 +103,7 @@ from .quiz_attempt_output import QuizAttemptOutput
 from .quiz_output import QuizOutput
 from .quiz_summary_output import QuizSummaryOutput
 from .read_output import ReadOutput
+from .run_costs_output import RunCostsOutput
 from .run_result_output import RunResultOutput
 from .run_speed_input_request import RunSpeedInputRequest
 from .run_start_input_request import RunStartInputRequest
@@ -235,6 +236,7 @@ __all__ = (
     "QuizOutput",
     "QuizSummaryOutput",
     "ReadOutput",
+    "RunCostsOutput",
     "RunResultOutput",
     "RunSpeedInputRequest",
     "RunStartInputRequest",

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 if TYPE_CHECKING:
     from ..models.perfect_short_output import PerfectShortOutput
     from ..models.point_output import PointOutput
+    from ..models.run_costs_output import RunCostsOutput
     from ..models.scenario_run_output import ScenarioRunOutput
 
 
@@ -30,6 +31,7 @@ class RunResultOutput:
         perfect_short_profit (str):
         equity (list[PointOutput]):
         credit (str):
+        costs (RunCostsOutput): Paid is positive, received negative; carrying costs follow the replayed clock.
     """
 
     run: ScenarioRunOutput
@@ -43,6 +45,7 @@ class RunResultOutput:
     perfect_short_profit: str
     equity: list[PointOutput]
     credit: str
+    costs: RunCostsOutput
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -77,6 +80,8 @@ class RunResultOutput:
 
         credit = self.credit
 
+        costs = self.costs.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -92,6 +97,7 @@ class RunResultOutput:
                 "perfect_short_profit": perfect_short_profit,
                 "equity": equity,
                 "credit": credit,
+                "costs": costs,
             }
         )
 
@@ -101,6 +107,7 @@ class RunResultOutput:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.perfect_short_output import PerfectShortOutput  # noqa: PLC0415
         from ..models.point_output import PointOutput  # noqa: PLC0415
+        from ..models.run_costs_output import RunCostsOutput  # noqa: PLC0415
         from ..models.scenario_run_output import ScenarioRunOutput  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -144,6 +151,8 @@ class RunResultOutput:
 
         credit = d.pop("credit")
 
+        costs = RunCostsOutput.from_dict(d.pop("costs"))
+
         run_result_output = cls(
             run=run,
             final_equity=final_equity,
@@ -156,6 +165,7 @@ class RunResultOutput:
             perfect_short_profit=perfect_short_profit,
             equity=equity,
             credit=credit,
+            costs=costs,
         )
 
         run_result_output.additional_properties = d

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from ..models.order_output import OrderOutput
     from ..models.point_output import PointOutput
     from ..models.position_output import PositionOutput
+    from ..models.run_costs_output import RunCostsOutput
     from ..models.run_state_output_instruments import RunStateOutputInstruments
     from ..models.run_state_output_speeds import RunStateOutputSpeeds
     from ..models.scenario_run_output import ScenarioRunOutput
@@ -37,6 +38,7 @@ class RunStateOutput:
         equity (list[PointOutput]):
         speeds (RunStateOutputSpeeds):
         credit (str):
+        costs (RunCostsOutput): Paid is positive, received negative; carrying costs follow the replayed clock.
     """
 
     run: ScenarioRunOutput
@@ -52,6 +54,7 @@ class RunStateOutput:
     equity: list[PointOutput]
     speeds: RunStateOutputSpeeds
     credit: str
+    costs: RunCostsOutput
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -94,6 +97,8 @@ class RunStateOutput:
 
         credit = self.credit
 
+        costs = self.costs.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -111,6 +116,7 @@ class RunStateOutput:
                 "equity": equity,
                 "speeds": speeds,
                 "credit": credit,
+                "costs": costs,
             }
         )
 
@@ -122,6 +128,7 @@ class RunStateOutput:
         from ..models.order_output import OrderOutput  # noqa: PLC0415
         from ..models.point_output import PointOutput  # noqa: PLC0415
         from ..models.position_output import PositionOutput  # noqa: PLC0415
+        from ..models.run_costs_output import RunCostsOutput  # noqa: PLC0415
         from ..models.run_state_output_instruments import RunStateOutputInstruments  # noqa: PLC0415
         from ..models.run_state_output_speeds import RunStateOutputSpeeds  # noqa: PLC0415
         from ..models.scenario_run_output import ScenarioRunOutput  # noqa: PLC0415
@@ -178,6 +185,8 @@ class RunStateOutput:
 
         credit = d.pop("credit")
 
+        costs = RunCostsOutput.from_dict(d.pop("costs"))
+
         run_state_output = cls(
             run=run,
             source_time=source_time,
@@ -192,6 +201,7 @@ class RunStateOutput:
             equity=equity,
             speeds=speeds,
             credit=credit,
+            costs=costs,
         )
 
         run_state_output.additional_properties = d

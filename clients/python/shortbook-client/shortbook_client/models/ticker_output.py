@@ -31,6 +31,12 @@ class TickerOutput:
         next_funding_time (datetime.datetime | None): Perpetual: the next funding payment.
         implied_volatility (None | str): Option: the smile's volatility at this strike.
         greeks (GreeksOutput | None): Option only.
+        updated_at (datetime.datetime): The underlying feed's last tick, from which `stale` is measured.
+        stale (bool): True when the feed has not ticked for longer than the platform's stale-price threshold (15 s by
+            default). Orders still fill at this quote meanwhile; stops, take-profits, resting limits and liquidations wait
+            for the next price.
+        paused (bool): True while the underlying's historical replay is paused: prices stand still on purpose, so they
+            are not stale.
     """
 
     symbol: str
@@ -45,6 +51,9 @@ class TickerOutput:
     next_funding_time: datetime.datetime | None
     implied_volatility: None | str
     greeks: GreeksOutput | None
+    updated_at: datetime.datetime
+    stale: bool
+    paused: bool
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -85,6 +94,12 @@ class TickerOutput:
         else:
             greeks = self.greeks
 
+        updated_at = self.updated_at.isoformat()
+
+        stale = self.stale
+
+        paused = self.paused
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -101,6 +116,9 @@ class TickerOutput:
                 "next_funding_time": next_funding_time,
                 "implied_volatility": implied_volatility,
                 "greeks": greeks,
+                "updated_at": updated_at,
+                "stale": stale,
+                "paused": paused,
             }
         )
 
@@ -176,6 +194,12 @@ class TickerOutput:
 
         greeks = _parse_greeks(d.pop("greeks"))
 
+        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+        stale = d.pop("stale")
+
+        paused = d.pop("paused")
+
         ticker_output = cls(
             symbol=symbol,
             index_price=index_price,
@@ -189,6 +213,9 @@ class TickerOutput:
             next_funding_time=next_funding_time,
             implied_volatility=implied_volatility,
             greeks=greeks,
+            updated_at=updated_at,
+            stale=stale,
+            paused=paused,
         )
 
         ticker_output.additional_properties = d

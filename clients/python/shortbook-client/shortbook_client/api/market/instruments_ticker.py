@@ -77,7 +77,8 @@ def sync_detailed(
 
      Index, mark, the outside liquidity's bid and ask, and the last trade. Perpetuals add the predicted
     funding rate and the next funding time, options the implied volatility and the Greeks; for other
-    kinds those fields are null.
+    kinds those fields are null. `stale` says the feed stopped ticking (`updated_at` is its last tick),
+    `paused` that a historical replay stands still on purpose.
 
     Args:
         symbol (str):
@@ -110,7 +111,8 @@ def sync(
 
      Index, mark, the outside liquidity's bid and ask, and the last trade. Perpetuals add the predicted
     funding rate and the next funding time, options the implied volatility and the Greeks; for other
-    kinds those fields are null.
+    kinds those fields are null. `stale` says the feed stopped ticking (`updated_at` is its last tick),
+    `paused` that a historical replay stands still on purpose.
 
     Args:
         symbol (str):
@@ -138,7 +140,8 @@ async def asyncio_detailed(
 
      Index, mark, the outside liquidity's bid and ask, and the last trade. Perpetuals add the predicted
     funding rate and the next funding time, options the implied volatility and the Greeks; for other
-    kinds those fields are null.
+    kinds those fields are null. `stale` says the feed stopped ticking (`updated_at` is its last tick),
+    `paused` that a historical replay stands still on purpose.
 
     Args:
         symbol (str):
@@ -169,7 +172,8 @@ async def asyncio(
 
      Index, mark, the outside liquidity's bid and ask, and the last trade. Perpetuals add the predicted
     funding rate and the next funding time, options the implied volatility and the Greeks; for other
-    kinds those fields are null.
+    kinds those fields are null. `stale` says the feed stopped ticking (`updated_at` is its last tick),
+    `paused` that a historical replay stands still on purpose.
 
     Args:
         symbol (str):
