@@ -95,6 +95,9 @@
       root.querySelector("[data-testid=equity]").textContent = fmt(state.account.equity);
       root.querySelector("[data-testid=available]").textContent = fmt(state.account.available);
       root.querySelector("[data-testid=return]").textContent = percent.format(Number(state.total_return));
+      for (const cell of root.querySelectorAll("[data-cost]")) {
+        cell.textContent = fmt(state.costs[cell.dataset.cost]);
+      }
       const fill = root.querySelector("[data-progress]");
       fill.style.width = `${Number(state.progress) * 100}%`;
       fill.parentElement.setAttribute("aria-valuenow", Math.round(Number(state.progress) * 100));

@@ -71,6 +71,10 @@ def test_replay_a_squeeze_short_it_and_read_the_result(browser, live_server, use
     page.get_by_label("Stop-loss").fill("4600")
     page.get_by_role("button", name="Place order").click()
     expect(page.get_by_role("status")).to_contain_text("Order filled: sell 2")
+    # The run's costs so far update with the state: the short's taker fee, no funding yet.
+    live_costs = page.get_by_test_id("live-costs")
+    expect(live_costs.locator("[data-cost=fees]")).not_to_have_text("0.00")
+    expect(live_costs.locator("[data-cost=funding]")).to_have_text("0.00")
     positions = page.get_by_role("table").first
     expect(positions).to_contain_text("short")
     page.get_by_role("button", name="Pause").click()
