@@ -274,6 +274,16 @@ class Order(models.Model):
                     triggered_at__isnull=True, status__in=["new", "partially_filled", "triggered"]
                 ),
             ),
+            # The book of users' resting orders (``selectors.resting_orders``) in time
+            # priority, without reading the stops that wait beside it.
+            models.Index(
+                fields=["instrument", "sequence"],
+                name="trading_order_resting_idx",
+                condition=(models.Q(type="limit") | models.Q(triggered_at__isnull=False))
+                & models.Q(
+                    status__in=["new", "partially_filled", "triggered"], price__isnull=False
+                ),
+            ),
         ]
 
     def __str__(self):

@@ -52,6 +52,7 @@ from trading.services.orders import (
     _position,
     _post_moves,
     _quote,
+    _quotes_at,
     _record_fill,
     _reduces,
     _retrying_deadlocks,
@@ -138,7 +139,10 @@ def _conditional_orders_check(*, instrument: Instrument, now: datetime) -> list[
             logger.exception("Conditional order #%s cannot be checked", order.pk)
             _reject(order.pk, error.code, now, triggered=False)
             triggered.append(order.pk)
-    _lock_accounts(order.account_id for order in due)
+    accounts = _lock_accounts(order.account_id for order in due)
+    for order in due:
+        order.account = accounts[order.account_id]  # Locked: the fill need not lock it again.
+        order.instrument = instrument
 
     closed: set[int] = set()  # OCO partners canceled by an earlier trigger in this run.
     for order in due:
@@ -273,8 +277,16 @@ def _trigger(order: Order, instrument: Instrument, spec, quote, now: datetime) -
     if order.status == Order.Status.CANCELED:
         return canceled
     position_before = position.quantity
-    _execute(order, instrument, spec, quote, now)
-    _check_margin(order.account, order, position_before=position_before)
+    # The account and its position are locked: the fill updates them in place and the
+    # margin check reads the position as the fill left it.
+    _execute(order, instrument, spec, quote, now, position=position)
+    _check_margin(
+        order.account,
+        order,
+        position_before=position_before,
+        position=position,
+        quotes=_quotes_at(instrument, quote),
+    )
     return canceled
 
 
