@@ -30,6 +30,7 @@ import http.client
 import json
 import os
 import random
+import secrets
 import signal
 import socket
 import subprocess
@@ -96,9 +97,13 @@ def _seed(users: int) -> tuple[list[str], dict[str, dict]]:
 
 
 def _environment(database: str) -> dict:
+    """Production's settings (its pool of database connections, no test prefixes), on HTTP."""
     return {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": database,
         "LOG_LEVEL": "WARNING",
     }

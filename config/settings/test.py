@@ -25,7 +25,7 @@ CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         "CONFIG": {
-            "hosts": [REDIS_URL],
+            "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],  # As in base.py.
             "prefix": f"shortbook-test-{os.getpid()}-stream",
             "capacity": 1000,
             "expiry": 30,

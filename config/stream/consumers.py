@@ -13,9 +13,11 @@ import asyncio
 import json
 import logging
 import time
+from dataclasses import dataclass
 from urllib.parse import parse_qs
 
 from asgiref.sync import sync_to_async
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -25,6 +27,7 @@ from django.utils import timezone
 from config.api.exceptions import error_body
 from config.stream import auth, hub
 from config.stream.channels import BadChannel, Channel, Kind, channel_parse
+from config.stream.fanout import fanout
 from market import events as market_events
 from trading import events as trading_events
 
@@ -44,16 +47,47 @@ def _redis_call(function):
     return sync_to_async(function, thread_sensitive=False)
 
 
+@dataclass(slots=True)
+class Subscription:
+    """One channel a socket holds: the ``seq`` last sent, and messages held back meanwhile.
+
+    While ``pending`` is a list the subscription is being set up: messages that arrive
+    wait there until the snapshot has gone out, then those it does not cover follow.
+    """
+
+    channel: Channel
+    seq: int = 0
+    pending: list[dict] | None = None
+
+
 class StreamConsumer(AsyncJsonWebsocketConsumer):
+    # Messages come through the process's fan-out (config/stream/fanout.py), not a
+    # channel of each socket's own: no socket runs the layer's receive machinery.
+    channel_layer_alias = None
+
     @classmethod
     async def encode_json(cls, content):
         return json.dumps(content, cls=DjangoJSONEncoder)
 
+    async def dispatch(self, message):
+        """Run the handler of a message, without Channels' database cleanup before each.
+
+        Channels closes stale database connections before every handler by a hop to
+        the one thread that sync code shares in the process; with a thousand sockets
+        those hops queue up behind each other and behind every other socket's. This
+        consumer reads the database only through ``database_sync_to_async``, which
+        cleans up around each call itself.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     async def connect(self):
         self.identity: auth.Identity | None = None
         self.account_id: int | None = None
-        # Group: [channel, seq of the last message sent].
-        self.subscriptions: dict[str, list] = {}
+        self.subscriptions: dict[str, Subscription] = {}
+        self.in_flight = 0  # Messages the fan-out is delivering to this socket.
         self.instruments: dict[str, object] = {}
         self.tokens = float(OPS_BURST)
         self.tokens_at = time.monotonic()
@@ -79,8 +113,9 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         if self.heartbeat_task is not None:
             self.heartbeat_task.cancel()
         groups = list(getattr(self, "subscriptions", {}))
+        self.subscriptions = {}
         for group in groups:
-            await self.channel_layer.group_discard(group, self.channel_name)
+            await fanout().leave(group, self)
         if groups:
             await _redis_call(hub.hub.interest_remove)(groups)
 
@@ -210,18 +245,34 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
                 f"A connection may hold {MAX_SUBSCRIPTIONS} subscriptions; open another.",
             )
         # Join first, then read the sequence, then the snapshot: a message that arrives
-        # meanwhile waits in our queue and is dropped if the snapshot already covers it.
-        await self.channel_layer.group_add(group, self.channel_name)
-        await _redis_call(hub.hub.interest_add)([group])
-        seq = await _redis_call(hub.hub.sequence_current)(group)
-        data = await database_sync_to_async(self._snapshot)(channel, instrument)
-        self.subscriptions[group] = [channel, seq]
+        # meanwhile is held back, and dropped if the snapshot already covers it.
+        subscription = self.subscriptions.get(group)
+        if subscription is None:
+            subscription = self.subscriptions[group] = Subscription(channel)
+        subscription.pending = []
+        try:
+            await fanout().join(group, self)
+            await _redis_call(hub.hub.interest_add)([group])
+            seq = await _redis_call(hub.hub.sequence_current)(group)
+            data = await database_sync_to_async(self._snapshot)(channel, instrument)
+        except BaseException:
+            del self.subscriptions[group]
+            await fanout().leave(group, self)
+            raise
+        subscription.seq = seq
         await self.send_json(
             _with_id(
                 {"type": "subscribed", "channel": channel.name, "seq": seq, "data": data},
                 request_id,
             )
         )
+        # Messages that come while these go out join the queue; none jumps ahead.
+        while subscription.pending:
+            event = subscription.pending.pop(0)
+            if event["seq"] > subscription.seq:
+                subscription.seq = event["seq"]
+                await self.send(text_data=event["text"])
+        subscription.pending = None
 
     def _snapshot(self, channel: Channel, instrument):
         if channel.kind in (Kind.TICKER, Kind.CANDLES, Kind.TRADES):
@@ -250,10 +301,11 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             )  # fmt: skip
             return
         left = []
-        for group, (channel, _) in list(self.subscriptions.items()):
+        for group, subscription in list(self.subscriptions.items()):
+            channel = subscription.channel
             if channel.name in names:
                 del self.subscriptions[group]
-                await self.channel_layer.group_discard(group, self.channel_name)
+                await fanout().leave(group, self)
                 await _redis_call(hub.hub.interest_remove)([group])
                 left.append(channel.name)
         await self.send_json(_with_id({"type": "unsubscribed", "channels": left}, request_id))
@@ -261,32 +313,25 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
     # Sending -----------------------------------------------------------------------
 
     async def stream_message(self, event):
-        """A message the hub sent to one of our groups."""
+        """A message the hub sent to one of our groups (the fan-out calls this)."""
         subscription = self.subscriptions.get(event["group"])
-        if subscription is None or event["seq"] <= subscription[1]:
-            return  # Unsubscribed meanwhile, or the snapshot already covered it.
-        subscription[1] = event["seq"]
-        await self.send_json(
-            {
-                "type": "message",
-                "channel": event["channel"],
-                "seq": event["seq"],
-                "time": event["time"],
-                "data": event["data"],
-            }
-        )
+        if subscription is None:
+            return  # Unsubscribed meanwhile.
+        if subscription.pending is not None:
+            subscription.pending.append(event)
+            return
+        if event["seq"] <= subscription.seq:
+            return  # The snapshot already covered it.
+        subscription.seq = event["seq"]
+        await self.send(text_data=event["text"])  # The hub wrote it once for every socket.
 
     async def _heartbeat(self):
-        renewed = reauthenticated = time.monotonic()
+        # The fan-out renews the groups and the hub's interest for every socket at once.
+        reauthenticated = time.monotonic()
         while True:
             await asyncio.sleep(settings.STREAM_HEARTBEAT_SECONDS)
             await self.send_json({"type": "heartbeat", "time": _now()})
             now = time.monotonic()
-            if now - renewed >= hub.INTEREST_RENEW_SECONDS and self.subscriptions:
-                renewed = now
-                for group in self.subscriptions:
-                    await self.channel_layer.group_add(group, self.channel_name)
-                await _redis_call(hub.hub.interest_add)(list(self.subscriptions))
             if (
                 self.identity is not None
                 and now - reauthenticated >= settings.STREAM_REAUTH_SECONDS

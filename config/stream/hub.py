@@ -93,8 +93,10 @@ class Hub:
 
     def redis_client(self) -> redis.Redis:
         if self._redis is None:
-            hosts = settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"]
-            self._redis = redis.Redis.from_url(hosts[0], socket_timeout=5)
+            host = settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]
+            # A host is a URL, or channels_redis's dict of the URL and connection options.
+            address = host["address"] if isinstance(host, dict) else host
+            self._redis = redis.Redis.from_url(address, socket_timeout=5)
         return self._redis
 
     # Interest --------------------------------------------------------------------
@@ -218,17 +220,25 @@ class Hub:
     def _send(self, messages: list[tuple[str, str, dict]]) -> None:
         sequences = self._sequence_next([group for group, _, _ in messages])
         sent_at = timezone.now().isoformat()
+        # Every subscriber of a group gets the same message: write its JSON here, once,
+        # not once a socket in the web processes (decimals as strings, times ISO 8601).
         payloads = [
             (
                 group,
                 {
                     "type": MESSAGE_TYPE,
                     "group": group,
-                    "channel": channel,
                     "seq": seq,
-                    "time": sent_at,
-                    # Plain JSON types only: decimals as strings, times in ISO 8601.
-                    "data": json.loads(json.dumps(data, cls=DjangoJSONEncoder)),
+                    "text": json.dumps(
+                        {
+                            "type": "message",
+                            "channel": channel,
+                            "seq": seq,
+                            "time": sent_at,
+                            "data": data,
+                        },
+                        cls=DjangoJSONEncoder,
+                    ),
                 },
             )
             for (group, channel, data), seq in zip(messages, sequences, strict=True)

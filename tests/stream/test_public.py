@@ -111,3 +111,38 @@ async def test_heartbeats_come_on_time_and_a_ping_is_answered(market, settings):
     pong = await client.receive_type("pong")
     assert pong["id"] == 7
     await client.close()
+
+
+async def test_a_subscriber_stays_through_a_quiet_spell_longer_than_the_layers_wait(market):
+    # The channel layer waits for messages with a 5 s blocking pop; a Redis read that
+    # times out first would end the socket after 5 quiet seconds.
+    client = await open_client()
+    await client.subscribe("ticker:BTC-PERP")
+    assert await client.nothing_more(timeout=6.5)
+
+    await move("51000")
+    message = await client.message_on("ticker:BTC-PERP")
+    assert Decimal(message["data"]["index_price"]) == Decimal("51000")
+    await client.close()
+
+
+async def test_sockets_in_one_process_share_the_tick_and_leave_it_one_by_one(market):
+    from config.stream.fanout import fanout
+
+    first, second = await open_client(), await open_client()
+    await first.subscribe("ticker:BTC-PERP")
+    await second.subscribe("ticker:BTC-PERP")
+    assert len(fanout().members["stream.ticker.BTC-PERP"]) == 2
+
+    await move("51000")
+    one = await first.message_on("ticker:BTC-PERP")
+    two = await second.message_on("ticker:BTC-PERP")
+    assert one == two
+
+    await first.close()
+    await move("51500")
+    message = await second.message_on("ticker:BTC-PERP")
+    assert message["seq"] == two["seq"] + 1
+    assert Decimal(message["data"]["index_price"]) == Decimal("51500")
+    await second.close()
+    assert "stream.ticker.BTC-PERP" not in fanout().members
