@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -41,10 +42,37 @@ class GuideCategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class GuideForm(forms.ModelForm):
+    """A guide whose quiz a trading permission rule requires stays published.
+
+    Unpublished, nobody could take the quiz, so nobody could earn what the rule guards.
+    """
+
+    class Meta:
+        model = Guide
+        fields = ["is_published"]  # The admin adds the fields it shows.
+
+    def clean_is_published(self):
+        published = self.cleaned_data.get("is_published")
+        if published or self.instance.pk is None:
+            return published
+        rules = TradingPermissionRule.objects.filter(
+            Q(leverage_quiz__guide=self.instance) | Q(sell_options_quiz__guide=self.instance)
+        ).order_by("instrument_kind")
+        kinds = [rule.get_instrument_kind_display().lower() for rule in rules]
+        if kinds:
+            raise ValidationError(
+                f"The trading permission rule for {', '.join(kinds)} requires this guide's "
+                "quiz: change the rule first, or nobody could earn that permission."
+            )
+        return published
+
+
 @admin.register(Guide)
 class GuideAdmin(admin.ModelAdmin):
     """Write a guide in Markdown; the preview beside it shows what readers will see."""
 
+    form = GuideForm
     list_display = ["title", "category", "order", "reading_minutes", "is_published", "updated_at"]
     list_filter = ["is_published", "category"]
     list_editable = ["order", "is_published"]
@@ -67,6 +95,10 @@ class GuideAdmin(admin.ModelAdmin):
 
     class Media:
         js = ["js/guides.js"]
+
+    def get_changelist_form(self, request, **kwargs):
+        # The list's publish checkboxes keep the same rule as the change form.
+        return super().get_changelist_form(request, form=GuideForm, **kwargs)
 
     def save_model(self, request, obj, form, change):
         services.guide_save(guide=obj)

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.db.models import Q
 
 from education.models import Choice, Guide, Question, Quiz, TradingPermissionRule
 
@@ -244,3 +245,56 @@ def test_a_rule_needs_a_level_of_1x_or_more_and_a_quiz_readers_can_take(staff_cl
     assert saved.status_code == 302, saved.content
     rule = TradingPermissionRule.objects.get(instrument_kind="spot")
     assert rule.leverage_above == Decimal(2)
+
+
+def _rule_on(quiz) -> TradingPermissionRule:
+    return TradingPermissionRule.objects.update_or_create(
+        instrument_kind="cfd",
+        defaults={"leverage_above": Decimal(5), "leverage_quiz": quiz},
+    )[0]
+
+
+def test_a_guide_whose_quiz_a_rule_requires_cannot_be_unpublished(staff_client, quiz):
+    _rule_on(quiz)
+    guide = quiz.guide
+    url = f"/admin/education/guide/{guide.pk}/change/"
+    form = staff_client.get(url).context["adminform"].form
+    data = {name: form.initial.get(name) or "" for name in form.fields}
+    data.update(category=str(guide.category_id), is_published="")
+    response = staff_client.post(url, data)
+    assert response.status_code == 200
+    assert "requires this guide" in response.content.decode()
+    assert Guide.objects.get(pk=guide.pk).is_published
+
+
+def test_the_guide_list_keeps_the_rule_too(staff_client, quiz):
+    _rule_on(quiz)
+    guide = quiz.guide
+    guides = list(Guide.objects.order_by("category__order", "order", "pk"))
+    data = {**management("form", len(guides), len(guides)), "_save": "Save"}
+    for index, each in enumerate(guides):
+        data[f"form-{index}-id"] = str(each.pk)
+        data[f"form-{index}-order"] = str(each.order)
+        if each.is_published and each.pk != guide.pk:
+            data[f"form-{index}-is_published"] = "on"
+    response = staff_client.post("/admin/education/guide/", data)
+    assert response.status_code == 200
+    assert "requires this guide" in response.content.decode()
+    assert Guide.objects.get(pk=guide.pk).is_published
+
+
+def test_a_guide_no_rule_needs_can_be_unpublished_from_the_list(staff_client, quiz):
+    guide = quiz.guide
+    guides = list(Guide.objects.order_by("category__order", "order", "pk"))
+    TradingPermissionRule.objects.filter(
+        Q(leverage_quiz__guide=guide) | Q(sell_options_quiz__guide=guide)
+    ).delete()
+    data = {**management("form", len(guides), len(guides)), "_save": "Save"}
+    for index, each in enumerate(guides):
+        data[f"form-{index}-id"] = str(each.pk)
+        data[f"form-{index}-order"] = str(each.order)
+        if each.is_published and each.pk != guide.pk:
+            data[f"form-{index}-is_published"] = "on"
+    response = staff_client.post("/admin/education/guide/", data)
+    assert response.status_code == 302
+    assert not Guide.objects.get(pk=guide.pk).is_published
