@@ -7,8 +7,12 @@ market (BTC spot, perpetual, CFD, dated future and options), then measures:
    every account holding the perpetual at the marks in one SQL statement and returns
    those near their maintenance margin, over POSITIONS open positions (target: under
    1 s for 100,000).
-2. A funding round: ``services.funding_apply`` over FUNDING_POSITIONS positions of the
-   perpetual (target: 100,000 in under 5 s; the figure per position is printed).
+2. The carry rounds, each one transaction posting a journal entry per position:
+   ``services.funding_apply`` over FUNDING_POSITIONS positions of the perpetual
+   (target: 100,000 in under 5 s, commit included; the figure per position is
+   printed), the same round again (it finds every entry written and charges nobody),
+   then ``borrow_interest_charge`` over as many spot shorts and ``financing_charge``
+   over as many CFD positions (printed, no target; BENCH_CARRY_ALL=0 leaves them out).
 3. From a tick arriving to a triggered stop's fill committed, with STOPS resting stops
    across STOP_ACCOUNTS accounts on the CFD: the tick (``index_move``) and the
    instrument's risk task, timed together, ROUNDS times (target: p50 under 50 ms, p99
@@ -32,6 +36,7 @@ from bench._db import configure, throwaway_database
 
 POSITIONS = int(os.environ.get("BENCH_POSITIONS", "100000"))
 FUNDING_POSITIONS = int(os.environ.get("BENCH_FUNDING_POSITIONS", "100000"))
+CARRY_ALL = os.environ.get("BENCH_CARRY_ALL", "1") != "0"
 STOPS = int(os.environ.get("BENCH_STOPS", "10000"))
 STOP_ACCOUNTS = int(os.environ.get("BENCH_STOP_ACCOUNTS", "1000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "50"))
@@ -56,7 +61,7 @@ def _accounts(count: int, prefix: str) -> list:
     return accounts
 
 
-def _positions(accounts, instrument, count: int) -> None:
+def _positions(accounts, instrument, count: int, *, shorts_only: bool = False) -> None:
     from django.utils import timezone
 
     from trading.models import Position
@@ -67,7 +72,7 @@ def _positions(accounts, instrument, count: int) -> None:
             Position(
                 account=account,
                 instrument=instrument,
-                quantity=Decimal("-0.1") if i % 2 else Decimal("0.1"),
+                quantity=Decimal("-0.1") if shorts_only or i % 2 else Decimal("0.1"),
                 entry_price=Decimal(50000),
                 leverage=Decimal(10 if i % 100 else 50),
                 opened_at=now,
@@ -124,9 +129,11 @@ def _run() -> int:
     if POSITIONS >= 100_000 and statistics.median(times) > 1.0:
         missed.append("margin check")
 
-    # 2. A funding round (BENCH_FUNDING_POSITIONS=0 leaves it out).
+    # 2. The carry rounds (BENCH_FUNDING_POSITIONS=0 leaves them out).
     if FUNDING_POSITIONS:
         _funding_round(perp, missed)
+        if CARRY_ALL:
+            _borrow_and_financing_rounds(market["BTC-USD"], cfd, holders[:FUNDING_POSITIONS])
 
     # 3. From a tick to a triggered stop's fill.
     print(f"Seeding {STOPS:,} resting stops across {STOP_ACCOUNTS:,} accounts on {cfd}...")
@@ -202,17 +209,72 @@ def _funding_round(perp, missed) -> None:
         mark_price=Decimal(50500),
         index_price=Decimal(50500),
     )
-    started = time.perf_counter()
-    paid = services.funding_apply(instrument=perp, funding_rate=rate)
-    seconds = time.perf_counter() - started
+    paid, seconds, checks = _timed_with_commit(
+        lambda: services.funding_apply(instrument=perp, funding_rate=rate)
+    )
     print(
         f"Funding round over {paid:,} positions: {seconds:.2f} s "
-        f"({seconds / max(paid, 1) * 1000:.2f} ms a position)"
+        f"({seconds / max(paid, 1) * 1000:.3f} ms a position; {checks:.2f} s of it the "
+        f"ledger's deferred checks at commit)"
     )
     if paid >= 100_000 and seconds > 5:
         missed.append("funding round")
     elif seconds / max(paid, 1) * 100_000 > 5:
         missed.append("funding round (extrapolated)")
+    again, seconds = _timed(lambda: services.funding_apply(instrument=perp, funding_rate=rate))
+    assert again == 0, again
+    print(f"The same funding round again: {seconds:.2f} s, charged {again}")
+
+
+def _borrow_and_financing_rounds(spot, cfd, holders) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from trading import services
+    from trading.models import Position
+
+    print(f"Seeding {len(holders):,} spot shorts and CFD positions...")
+    _positions(holders, spot, len(holders), shorts_only=True)
+    _positions(holders, cfd, len(holders))
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+    rounds = (
+        ("Borrow interest", lambda: services.borrow_interest_charge(instrument=spot, hour=hour)),
+        ("Financing", lambda: services.financing_charge(instrument=cfd, day=hour.date())),
+    )
+    for name, run in rounds:
+        charged, seconds, checks = _timed_with_commit(run)
+        print(
+            f"{name} round over {charged:,} positions: {seconds:.2f} s "
+            f"({seconds / max(charged, 1) * 1000:.3f} ms a position; {checks:.2f} s of it "
+            f"the deferred checks at commit)"
+        )
+    # The stop latency below measures the CFD's risk round with its stops alone.
+    Position.objects.filter(instrument__in=[spot, cfd]).update(quantity=0)
+
+
+def _timed(run):
+    started = time.perf_counter()
+    result = run()
+    return result, time.perf_counter() - started
+
+
+def _timed_with_commit(run):
+    """Time ``run`` and its commit; say how long the deferred constraint checks took.
+
+    The ledger's foreign keys and its balanced-entry trigger run at commit, once per
+    line written; running them just before the commit times them apart.
+    """
+    from django.db import connection, transaction
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        result = run()
+        checking = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        checks = time.perf_counter() - checking
+    return result, time.perf_counter() - started, checks
 
 
 if __name__ == "__main__":

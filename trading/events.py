@@ -12,6 +12,7 @@ Private channels are groups of the paper account; a user's other accounts
 """
 
 import functools
+import itertools
 import logging
 import time
 from collections.abc import Iterable
@@ -28,6 +29,8 @@ logger = logging.getLogger(__name__)
 SNAPSHOT_ITEMS = 50
 ORDERBOOK_DEPTH = 20
 _orderbook_sent: dict[int, float] = {}  # Instrument id: when its book last went out (hub thread).
+BULK_INTEREST_CHUNK = 10_000  # Groups asked about at once by a bulk job.
+_bulk_jobs = itertools.count()  # Tells apart two bulk jobs of one transaction.
 
 
 # Publishing -------------------------------------------------------------------------
@@ -69,6 +72,59 @@ def accounts_changed(*, account_ids: Iterable[int]) -> None:
     """Cash moved in these accounts (a journal entry posted)."""
     for account_id in set(account_ids):
         _queue(Kind.ACCOUNT, account_id, None, functools.partial(_account_data, account_id))
+
+
+def positions_changed(
+    *,
+    instrument_id: int,
+    account_ids: Iterable[int],
+    notifications: Iterable[tuple[int, int]] = (),
+) -> None:
+    """Many accounts' positions in one instrument changed at once (a carry round).
+
+    One job for the lot, where ``position_changed`` and ``notifications_created``
+    queue a few per account: a round over 100,000 positions would overflow the
+    hub's queue. After commit the job sends each subscribed account what those
+    would have: its position, its account and its new notifications, given as
+    (account id, notification id) pairs.
+    """
+    account_ids = sorted(set(account_ids))
+    notifications = list(notifications)
+    if not account_ids:
+        return
+    hub.after_commit(
+        ("positions_changed", instrument_id, next(_bulk_jobs)),
+        functools.partial(_positions_job, instrument_id, account_ids, notifications),
+    )
+
+
+def _positions_job(instrument_id, account_ids, notifications, outbox: hub.Outbox) -> None:
+    from trading.models import Notification
+
+    kinds = (Kind.POSITIONS, Kind.ACCOUNT, Kind.NOTIFICATIONS)
+    groups = {(kind, a): Channel(kind).group(account_id=a) for a in account_ids for kind in kinds}
+    names = list(groups.values())
+    wanted = set()
+    for start in range(0, len(names), BULK_INTEREST_CHUNK):
+        wanted |= outbox.wanted(names[start : start + BULK_INTEREST_CHUNK])
+    told = [pk for a, pk in notifications if groups[(Kind.NOTIFICATIONS, a)] in wanted]
+    by_account: dict[int, list] = {}
+    for notification in Notification.objects.filter(pk__in=told).order_by("pk"):
+        by_account.setdefault(notification.account_id, []).append(notification)
+    for account_id in account_ids:
+        builds = (
+            (Kind.POSITIONS, functools.partial(_position_data, account_id, instrument_id)),
+            (Kind.ACCOUNT, functools.partial(_account_data, account_id)),
+        )
+        for kind, build in builds:
+            group = groups[(kind, account_id)]
+            if group in wanted and (data := build()) is not None:
+                outbox.send(group=group, channel=str(kind), data=data)
+        for notification in by_account.get(account_id, ()):
+            group = groups[(Kind.NOTIFICATIONS, account_id)]
+            outbox.send(
+                group=group, channel=str(Kind.NOTIFICATIONS), data=_notification_data(notification)
+            )
 
 
 def notifications_created(*, notifications: Iterable) -> None:

@@ -18,19 +18,33 @@ schedule. Rules of this module:
   goes below zero.
 - Amounts are quantized to the ledger's eight places; one that rounds to zero
   posts nothing.
+- On PostgreSQL the carrying charges post in a few statements per ROUND_BATCH
+  positions, the engine's arithmetic done in SQL with its rounding, so a round over
+  100,000 positions is not 100,000 round trips; the embedded default (SQLite) posts
+  them one by one. Both paths post the same entries to the last place.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from config.errors import Conflict
 from market.models import FundingRate, Instrument
 from trading import engine, events, selectors
-from trading.models import Account, JournalEntry, Notification, Order, Position
+from trading.engine.costs import HOURS_PER_YEAR
+from trading.models import (
+    AMOUNT_PLACES,
+    USER_KINDS,
+    Account,
+    JournalEntry,
+    Notification,
+    Order,
+    Position,
+)
 from trading.services.ledger import Posting, _lock_accounts, _system_account, journal_post
 from trading.services.notifications import carry_notification, notifications_create_many
 from trading.services.orders import MONEY, _lock_instrument, _quote
@@ -40,6 +54,10 @@ from trading.services.orders import MONEY, _lock_instrument, _quote
 FINANCING_BENCHMARK_RATE = Decimal(0)
 FINANCING_DAY_COUNT = 365
 BORROW_HOURS = 1
+# Positions one statement of a round posts: 100,000 positions are ten statements of
+# bounded size, in the round's one transaction.
+ROUND_BATCH = 10_000
+CONTEXT_DIGITS = 28  # Python's default decimal context, which the engine computes in.
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,37 +89,7 @@ def funding_apply(*, instrument: Instrument, funding_rate: FundingRate) -> int:
     _require_kind(instrument, Instrument.Kind.PERPETUAL)
     if funding_rate.instrument_id != instrument.pk:
         raise ValueError(f"The funding rate #{funding_rate.pk} is not {instrument.symbol}'s.")
-    ledger = _Ledger.load()
-    at = funding_rate.funding_time.isoformat()
-    charged = 0
-    told = []
-    for position in _open_positions(instrument):
-        payment = engine.funding_payment(
-            _side(position), position.quantity, funding_rate.mark_price, funding_rate.rate
-        )
-        posted = _charge(
-            position,
-            payment,
-            cost_field="funding_paid",
-            kind=JournalEntry.Kind.FUNDING,
-            key=f"funding:{position.pk}:{at}",
-            memo=f"{instrument.symbol}: funding at {at}, rate {funding_rate.rate.normalize()} "
-            f"on {abs(position.quantity).normalize()} at {funding_rate.mark_price.normalize()}",
-            ledger=ledger,
-        )
-        if posted:
-            told.append(
-                carry_notification(
-                    account_id=position.account_id,
-                    kind=Notification.Kind.FUNDING,
-                    symbol=instrument.symbol,
-                    amount=payment.quantize(MONEY),
-                    detail=f"Funding at {at}, rate {funding_rate.rate.normalize()}",
-                )
-            )
-        charged += posted
-    notifications_create_many(notifications=told)
-    return charged
+    return _round_post(_funding_round(instrument=instrument, funding_rate=funding_rate))
 
 
 @transaction.atomic
@@ -113,26 +101,8 @@ def borrow_interest_charge(*, instrument: Instrument, hour: datetime) -> int:
     """
     instrument = _lock_instrument(instrument.pk)
     _require_kind(instrument, Instrument.Kind.SPOT)
-    rate = instrument.borrow_rate or Decimal(0)
     mark = _quote(instrument).mark_price
-    ledger = _Ledger.load()
-    charged = 0
-    for position in _open_positions(instrument, shorts_only=True):
-        interest = engine.borrow_interest(
-            position.quantity, mark, annual_rate=rate, hours=BORROW_HOURS
-        )
-        charged += _charge(
-            position,
-            interest,
-            cost_field="borrow_interest_paid",
-            kind=JournalEntry.Kind.BORROW_INTEREST,
-            key=f"borrow:{position.pk}:{hour.isoformat()}",
-            memo=f"{instrument.symbol}: borrow interest for the hour {hour.isoformat()} "
-            f"on {abs(position.quantity).normalize()} at {mark.normalize()}, "
-            f"{rate.normalize()} a year",
-            ledger=ledger,
-        )
-    return charged
+    return _round_post(_borrow_round(instrument=instrument, hour=hour, mark=mark))
 
 
 @transaction.atomic
@@ -145,30 +115,8 @@ def financing_charge(*, instrument: Instrument, day: date) -> int:
     """
     instrument = _lock_instrument(instrument.pk)
     _require_kind(instrument, Instrument.Kind.CFD)
-    rate = instrument.financing_rate or Decimal(0)
     mark = _quote(instrument).mark_price
-    ledger = _Ledger.load()
-    charged = 0
-    for position in _open_positions(instrument):
-        financing = engine.overnight_financing(
-            _side(position),
-            position.quantity * mark,
-            benchmark_rate=FINANCING_BENCHMARK_RATE,
-            admin_fee_rate=rate,
-            nights=1,
-            day_count=FINANCING_DAY_COUNT,
-        )
-        charged += _charge(
-            position,
-            financing,
-            cost_field="financing_paid",
-            kind=JournalEntry.Kind.FINANCING,
-            key=f"financing:{position.pk}:{day.isoformat()}",
-            memo=f"{instrument.symbol}: overnight financing for {day.isoformat()} "
-            f"on {abs(position.quantity).normalize()} at {mark.normalize()}",
-            ledger=ledger,
-        )
-    return charged
+    return _round_post(_financing_round(instrument=instrument, day=day, mark=mark))
 
 
 @transaction.atomic
@@ -239,6 +187,483 @@ def instrument_settle(*, instrument: Instrument) -> int:
     return settled
 
 
+# Carry rounds ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Round:
+    """One period's charge on an instrument's open positions, as both paths post it.
+
+    ``amount`` is the engine's figure for a signed quantity (the one-by-one path);
+    ``steps`` is the same arithmetic for SQL, one operation a step: an expression
+    of the previous step's value ``v`` and the quantity ``q``, and the whole number
+    it is divided by. Each step is rounded as Python's decimal context rounds every
+    operation, so the two paths post the same amounts to the last place.
+    """
+
+    instrument: Instrument
+    kind: str
+    cost_field: str
+    key: tuple[str, str]  # The idempotency key is these around the position's pk.
+    memo: tuple[str, str]  # The memo is these around the quantity.
+    amount: Callable[[Decimal], Decimal]
+    steps: tuple[tuple[str, int], ...]
+    params: dict[str, Decimal]
+    shorts_only: bool = False
+    notify: str | None = None  # The notification's detail, for a round users are told of.
+
+    def key_for(self, position_id: int) -> str:
+        return f"{self.key[0]}{position_id}{self.key[1]}"
+
+    def memo_for(self, quantity: Decimal) -> str:
+        return f"{self.memo[0]}{abs(quantity).normalize()}{self.memo[1]}"
+
+    def positions(self):
+        positions = Position.objects.filter(instrument=self.instrument)
+        if self.shorts_only:
+            return positions.filter(quantity__lt=0)
+        return positions.exclude(quantity=0)
+
+
+def _funding_round(*, instrument: Instrument, funding_rate: FundingRate) -> _Round:
+    at = funding_rate.funding_time.isoformat()
+    mark, rate = funding_rate.mark_price, funding_rate.rate
+    return _Round(
+        instrument=instrument,
+        kind=JournalEntry.Kind.FUNDING,
+        cost_field="funding_paid",
+        key=("funding:", f":{at}"),
+        memo=(
+            f"{instrument.symbol}: funding at {at}, rate {rate.normalize()} on ",
+            f" at {mark.normalize()}",
+        ),
+        amount=lambda quantity: engine.funding_payment(_side_of(quantity), quantity, mark, rate),
+        steps=(("abs(q) * %(mark)s", 1), ("v * %(rate)s", 1), ("v * sign(q)", 1)),
+        params={"mark": mark, "rate": rate},
+        notify=f"Funding at {at}, rate {rate.normalize()}",
+    )
+
+
+def _borrow_round(*, instrument: Instrument, hour: datetime, mark: Decimal) -> _Round:
+    rate = instrument.borrow_rate or Decimal(0)
+    return _Round(
+        instrument=instrument,
+        kind=JournalEntry.Kind.BORROW_INTEREST,
+        cost_field="borrow_interest_paid",
+        key=("borrow:", f":{hour.isoformat()}"),
+        memo=(
+            f"{instrument.symbol}: borrow interest for the hour {hour.isoformat()} on ",
+            f" at {mark.normalize()}, {rate.normalize()} a year",
+        ),
+        amount=lambda quantity: engine.borrow_interest(
+            quantity, mark, annual_rate=rate, hours=BORROW_HOURS
+        ),
+        steps=(
+            ("abs(q) * %(mark)s", 1),
+            ("v * %(rate)s", 1),
+            ("v * %(hours)s", 1),
+            ("v", HOURS_PER_YEAR),
+        ),
+        params={"mark": mark, "rate": rate, "hours": Decimal(BORROW_HOURS)},
+        shorts_only=True,
+    )
+
+
+def _financing_round(*, instrument: Instrument, day: date, mark: Decimal) -> _Round:
+    rate = instrument.financing_rate or Decimal(0)
+    nights = 1
+    return _Round(
+        instrument=instrument,
+        kind=JournalEntry.Kind.FINANCING,
+        cost_field="financing_paid",
+        key=("financing:", f":{day.isoformat()}"),
+        memo=(
+            f"{instrument.symbol}: overnight financing for {day.isoformat()} on ",
+            f" at {mark.normalize()}",
+        ),
+        amount=lambda quantity: engine.overnight_financing(
+            _side_of(quantity),
+            quantity * mark,
+            benchmark_rate=FINANCING_BENCHMARK_RATE,
+            admin_fee_rate=rate,
+            nights=nights,
+            day_count=FINANCING_DAY_COUNT,
+        ),
+        # The annual rate per side as the engine adds it up; then its arithmetic.
+        steps=(
+            ("q * %(mark)s", 1),
+            ("abs(v) * CASE WHEN q > 0 THEN %(long_rate)s ELSE %(short_rate)s END", 1),
+            ("v * %(nights)s", 1),
+            ("v", FINANCING_DAY_COUNT),
+        ),
+        params={
+            "mark": mark,
+            "long_rate": FINANCING_BENCHMARK_RATE + rate,
+            "short_rate": rate - FINANCING_BENCHMARK_RATE,
+            "nights": Decimal(nights),
+        },
+    )
+
+
+def _round_post(charge: _Round) -> int:
+    """Post a round on every position it charges; return how many paid now.
+
+    PostgreSQL posts ROUND_BATCH positions a statement; the embedded default
+    (SQLite) of the quick start, with a handful of positions, posts one by one.
+    """
+    if connection.vendor != "postgresql":
+        return _round_post_one_by_one(charge)
+    return _round_post_in_batches(charge)
+
+
+def _round_post_one_by_one(charge: _Round) -> int:
+    """``_round_post`` a position at a time, each one journal entry through the ledger."""
+    ledger = _Ledger.load()
+    charged = 0
+    told = []
+    for position in _open_positions(charge.instrument, shorts_only=charge.shorts_only):
+        amount = charge.amount(position.quantity)
+        posted = _charge(
+            position,
+            amount,
+            cost_field=charge.cost_field,
+            kind=charge.kind,
+            key=charge.key_for(position.pk),
+            memo=charge.memo_for(position.quantity),
+            ledger=ledger,
+        )
+        if posted and charge.notify is not None:
+            told.append(_notification(charge, position.account_id, amount.quantize(MONEY)))
+        charged += posted
+    notifications_create_many(notifications=told)
+    return charged
+
+
+def _round_post_in_batches(charge: _Round) -> int:
+    """``_round_post`` in a few statements per ROUND_BATCH positions (PostgreSQL).
+
+    The caller holds the instrument's lock. The accounts, then the positions, are
+    locked in primary-key order as ``_open_positions`` locks them; each batch then
+    writes its journal entries (``ON CONFLICT DO NOTHING`` on the idempotency key:
+    an entry already written, by an earlier run of the period, charges nobody), the
+    entries' lines, the cached balances and the positions' cost fields, in one
+    statement that returns what it posted.
+    """
+    positions = charge.positions()
+    list(
+        Account.objects.filter(pk__in=positions.values("account_id"))
+        .order_by("pk")
+        .select_for_update()
+        .values_list("pk", flat=True)
+    )
+    locked = list(positions.order_by("pk").select_for_update().values_list("pk", "account_id"))
+    if not locked:
+        return 0
+    sql, params = _round_sql(charge), _round_params(charge)
+    posted = []
+    with connection.cursor() as cursor:
+        # The planner cannot foresee how many rows the CTEs hold. Compiling the
+        # statement (JIT) for the millions it may guess takes longer than running it,
+        # and a nested loop over two CTEs it guesses at one row each joins thousands
+        # of rows to thousands: every join here is between a batch's rows, so hashes.
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL enable_nestloop = off")
+        for start in range(0, len(locked), ROUND_BATCH):
+            ids, accounts = zip(*locked[start : start + ROUND_BATCH], strict=True)
+            cursor.execute(sql, {**params, "ids": list(ids), "accounts": list(accounts)})
+            posted += cursor.fetchall()
+        cursor.execute("SET LOCAL jit TO DEFAULT")
+        cursor.execute("SET LOCAL enable_nestloop TO DEFAULT")
+    events.positions_changed(
+        instrument_id=charge.instrument.pk,
+        account_ids=[account_id for _, account_id, _, _ in posted],
+        notifications=[(account, told) for _, account, _, told in posted if told is not None],
+    )
+    return len(posted)
+
+
+def _round_params(charge: _Round) -> dict:
+    """The parameters of ``_round_sql`` but the batch's (``ids`` and ``accounts``)."""
+    ledger = _Ledger.load()
+    return {
+        **charge.params,
+        "kind": charge.kind,
+        "key_before": charge.key[0],
+        "key_after": charge.key[1],
+        "memo_before": charge.memo[0],
+        "memo_after": charge.memo[1],
+        "market": ledger.market.pk,
+        "insurance": ledger.insurance.pk,
+        "user_kinds": list(USER_KINDS),
+        "symbol": charge.instrument.symbol,
+        "notify": charge.notify,
+        "notify_kind": Notification.Kind.FUNDING,
+        "now": timezone.now(),
+    }
+
+
+def _notification(charge: _Round, account_id: int, amount: Decimal) -> Notification:
+    return carry_notification(
+        account_id=account_id,
+        kind=Notification.Kind.FUNDING,
+        symbol=charge.instrument.symbol,
+        amount=amount,
+        detail=charge.notify,
+    )
+
+
+_ROUND_SQL = """
+WITH batch AS MATERIALIZED (
+    SELECT p.id, p.account_id, p.quantity AS q FROM trading_position p WHERE p.id = ANY(%(ids)s)
+),
+amounts AS MATERIALIZED (
+    {amounts}
+),
+charges AS MATERIALIZED (
+    SELECT c.id, c.account_id, c.v AS amount,
+        nextval(pg_get_serial_sequence('trading_journalentry', 'id')) AS entry_id,
+        %(key_before)s || c.id || %(key_after)s AS key,
+        left(%(memo_before)s || {quantity_text}
+            || %(memo_after)s, 255) AS memo,
+        CASE WHEN c.v > 0 THEN least(c.v, greatest(cash.amount, 0)) ELSE c.v END AS paid,
+        a.kind = ANY(%(user_kinds)s) AS cached
+    FROM amounts c
+    JOIN trading_account a ON a.id = c.account_id
+    CROSS JOIN LATERAL (
+        SELECT CASE WHEN a.kind = ANY(%(user_kinds)s) THEN coalesce(
+            (SELECT b.amount FROM trading_balance b
+             WHERE b.account_id = a.id AND b.asset = a.currency), 0)
+        ELSE coalesce(
+            (SELECT sum(l.amount) FROM trading_journalline l
+             WHERE l.account_id = a.id AND l.asset = a.currency), 0)
+        END AS amount
+    ) cash
+    -- An entry written by an earlier run of the period: the position is skipped here
+    -- (cheaper than a conflict); ON CONFLICT below is the unique key's own guard.
+    WHERE c.v <> 0 AND NOT EXISTS (
+        SELECT 1 FROM trading_journalentry j
+        WHERE j.idempotency_key = %(key_before)s || c.id || %(key_after)s
+    )
+),
+entries AS (
+    INSERT INTO trading_journalentry (id, kind, memo, created_by_id, idempotency_key, created_at)
+    SELECT entry_id, %(kind)s, memo, NULL, key, %(now)s FROM charges ORDER BY id
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING id
+),
+posted AS MATERIALIZED (
+    SELECT * FROM charges WHERE entry_id IN (SELECT id FROM entries)
+),
+lines AS (
+    INSERT INTO trading_journalline (entry_id, account_id, asset, amount)
+    SELECT entry_id, account_id, 'USD', amount FROM (
+        SELECT entry_id, 0 AS line, %(market)s::bigint AS account_id, amount FROM posted
+        UNION ALL SELECT entry_id, 1, account_id, -paid FROM posted
+        UNION ALL SELECT entry_id, 2, %(insurance)s::bigint, paid - amount FROM posted
+    ) moves
+    WHERE amount <> 0
+    ORDER BY entry_id, line
+),
+balances AS (
+    UPDATE trading_balance b SET amount = b.amount - posted.paid
+    FROM posted
+    WHERE b.account_id = posted.account_id AND b.account_id = ANY(%(accounts)s)
+      AND b.asset = 'USD' AND posted.cached AND posted.paid <> 0
+),
+new_balances AS (
+    INSERT INTO trading_balance (account_id, asset, amount)
+    SELECT account_id, 'USD', -paid FROM posted
+    WHERE cached AND paid <> 0 AND NOT EXISTS (
+        SELECT 1 FROM trading_balance b
+        WHERE b.account_id = posted.account_id AND b.account_id = ANY(%(accounts)s)
+          AND b.asset = 'USD'
+    )
+),
+costs AS (
+    UPDATE trading_position p SET {cost} = p.{cost} + posted.amount, updated_at = %(now)s
+    FROM posted WHERE p.id = posted.id AND p.id = ANY(%(ids)s)
+){notify}
+SELECT posted.id, posted.account_id, posted.amount, {notification_id}
+FROM posted {notification_join}
+ORDER BY posted.id
+"""
+
+# What ``carry_notification`` writes, for every position a round paid or credited.
+_NOTIFY_SQL = """,
+notified AS (
+    INSERT INTO trading_notification (account_id, kind, title, message, data, created_at)
+    SELECT account_id, %(notify_kind)s,
+        left('Funding ' || verb || ' on ' || %(symbol)s || ': ' || {title_amount}, 200),
+        %(notify)s || ': your position ' || verb || ' ' || {message_amount} || '.',
+        jsonb_build_object(
+            'instrument', %(symbol)s, 'amount', {data_amount}, 'detail', %(notify)s
+        ),
+        %(now)s
+    FROM (
+        SELECT *, CASE WHEN amount > 0 THEN 'paid' ELSE 'received' END AS verb FROM posted
+    ) told
+    ORDER BY id
+    RETURNING id, account_id
+)"""
+
+
+def _round_sql(charge: _Round) -> str:
+    """The statement that posts one batch of a round: the positions with a pk in ``ids``.
+
+    The ids are the locked positions' (the caller's) and ``accounts`` their
+    accounts', given as lists so that the planner knows how many rows each step
+    holds (guessing one row from stale statistics, it would join two CTEs of
+    thousands of rows in a nested loop) and reads only those rows of the tables it
+    updates.
+
+    It returns (position pk, account pk, amount, notification pk or None) for each
+    position charged now. The
+    lines follow ``_charge``: the market takes the amount, the account pays what
+    its cash covers (never going below zero) or receives a credit, the insurance
+    fund covers the rest.
+    """
+    cost = connection.ops.quote_name(Position._meta.get_field(charge.cost_field).column)
+    notify = notification_id = notification_join = ""
+    if charge.notify is not None:
+        notify = _NOTIFY_SQL.format(
+            title_amount=_normalized_text("trim_scale(abs(amount))"),
+            message_amount=_decimal_text("abs(amount)"),
+            data_amount=_decimal_text("-amount"),
+        )
+        notification_id = "notified.id"
+        notification_join = "JOIN notified ON notified.account_id = posted.account_id"
+    return _ROUND_SQL.format(
+        amounts=_amounts_sql(charge.steps),
+        quantity_text=_normalized_text("trim_scale(abs(c.q))"),
+        cost=cost,
+        notify=notify,
+        notification_id=notification_id or "NULL",
+        notification_join=notification_join,
+    )
+
+
+_STEP_SQL = (
+    "SELECT id, account_id, q, {value} AS v FROM ("
+    "SELECT id, account_id, q, {expression} AS n FROM ({select}) step{step} OFFSET 0"
+    ") value{step}"
+)
+
+
+def _amounts_sql(steps: tuple[tuple[str, int], ...]) -> str:
+    """A SELECT of (id, account_id, q, v) from ``batch``: ``v`` what the position pays.
+
+    Each step is rounded as Python's decimal context rounds an operation, to 28
+    significant digits half-even, and the last one is quantized to the ledger's
+    places half-even, as ``_charge`` quantizes. A product short enough to be exact,
+    and a quotient far enough from a tie at the ledger's places that its rounding to
+    28 digits cannot move it, take the cheap path; the rest ``_rounded``. Each step
+    is computed once (the ``OFFSET 0`` fence keeps PostgreSQL from inlining it into
+    the next several times over).
+    """
+    select = "SELECT id, account_id, q FROM batch"
+    for number, (expression, divisor) in enumerate(steps):
+        last = number == len(steps) - 1
+        if divisor == 1:
+            exact = f"length(replace(abs(n)::text, '.', '')) <= {CONTEXT_DIGITS}"
+            value = f"CASE WHEN {exact} THEN n ELSE {_rounded('n')} END"
+        elif last:
+            value = _quotient_quantized("n", divisor)
+        else:
+            value = _rounded("n", divisor)
+        select = _STEP_SQL.format(value=value, expression=expression, select=select, step=number)
+    if steps[-1][1] == 1:  # Quantized apart: ``_quantized`` names its number several times.
+        fenced = f"{select} OFFSET 0"
+        select = _STEP_SQL.format(value="n", expression=_quantized("v"), select=fenced, step="q")
+    return select
+
+
+def _rounded(number: str, divisor: int = 1, places: str | None = None) -> str:
+    """SQL for ``number / divisor`` rounded half-even exactly, as Python's context would.
+
+    To ``places`` if given, else to 28 significant digits: the places are found
+    from the digits of the quotient scaled by 10**80 (so a quotient from 1e-80 up;
+    a round's steps stay far above). PostgreSQL multiplies exactly and ``div`` and
+    ``mod`` are exact, so the last digit kept and the remainder after it decide: up
+    past half, to even at half.
+    """
+    d = int(divisor)
+    if places is None:
+        # 10**e <= quotient < 10**(e + 1) has e + 81 digits scaled; keep down to 10**(e - 27).
+        places = f"(108 - length(div(abs({number}) * 1e80, {d})::text))"
+    scaled = f"(abs({number}) * ('1e' || {places})::numeric)"
+    kept = f"div({scaled}, {d})"
+    rest = f"mod({scaled}, {d})"
+    return (
+        f"(sign({number}) * ({kept} + CASE WHEN 2 * {rest} > {d} "
+        f"OR (2 * {rest} = {d} AND mod({kept}, 2) = 1) THEN 1 ELSE 0 END) "
+        f"* ('1e' || -{places})::numeric)"
+    )
+
+
+def _quantized(number: str) -> str:
+    """SQL for ``Decimal.quantize(MONEY)`` of an exact ``number`` (half-even)."""
+    places = AMOUNT_PLACES
+    return (
+        f"(CASE WHEN scale({number}) <= {places} THEN round({number}, {places}) "
+        f"ELSE {_rounded(number, 1, str(places))} END)"
+    )
+
+
+def _quotient_quantized(number: str, divisor: int) -> str:
+    """SQL for ``(number / divisor)``, rounded to 28 digits, then ``quantize(MONEY)``.
+
+    Rounding to 28 digits first changes the result only when the quotient lies
+    within half a unit of its 28th digit of a tie at the ledger's places: such a
+    quotient is rounded twice exactly, any other once.
+    """
+    d, places = int(divisor), AMOUNT_PLACES
+    scaled = f"(abs({number}) * 1e{places})"
+    rest = f"mod({scaled}, {d})"
+    # |quotient - tie| > quotient * 1e-27 / 2, in units of the ledger's last place.
+    clear = f"abs(2 * {rest} - {d}) * 1e{CONTEXT_DIGITS - 1} > {scaled}"
+    once = (
+        f"sign({number}) * (div({scaled}, {d}) + CASE WHEN 2 * {rest} > {d} THEN 1 ELSE 0 END)"
+        f" * 1e-{places}"
+    )
+    return f"(CASE WHEN {clear} THEN {once} ELSE {_quantized(_rounded(number, d))} END)"
+
+
+def _normalized_text(number: str) -> str:
+    """SQL for ``str(Decimal.normalize())`` of ``number``, a ``trim_scale``d numeric.
+
+    A whole number's trailing zeros become the exponent, as ``normalize`` makes them.
+    """
+    whole = _scientific(f"rtrim({number}::text, '0')", f"length({number}::text) - 1")
+    return f"""(CASE
+        WHEN {number} = 0 THEN '0'
+        WHEN scale({number}) = 0 AND right({number}::text, 1) = '0' THEN {whole}
+        ELSE {_decimal_text(number)} END)"""
+
+
+def _decimal_text(number: str) -> str:
+    """SQL for ``str()`` of the Decimal that ``number`` is, at its scale, in Python.
+
+    Python writes a number smaller than 1e-6 at its scale in scientific notation
+    (5E-8, 5.0E-7 for 0.00000050); PostgreSQL writes every digit of the scale.
+    """
+    number = f"({number})"
+    digits = f"ltrim(replace(abs{number}::text, '.', ''), '0')"
+    adjusted = f"length({digits}) - 1 - scale({number})"
+    sign = f"CASE WHEN {number} < 0 THEN '-' ELSE '' END"
+    return f"""(CASE
+        WHEN {number} <> 0 AND {adjusted} < -6 THEN {sign} || {_scientific(digits, adjusted)}
+        ELSE {number}::text END)"""
+
+
+def _scientific(digits: str, exponent: str) -> str:
+    """SQL for Python's scientific notation of a coefficient's ``digits`` and exponent."""
+    return (
+        f"(left({digits}, 1) || CASE WHEN length({digits}) > 1 THEN '.' || substr({digits}, 2) "
+        f"ELSE '' END || 'E' || CASE WHEN {exponent} > 0 THEN '+' ELSE '' END "
+        f"|| ({exponent})::text)"
+    )
+
+
 # Helpers ---------------------------------------------------------------------------
 
 
@@ -260,7 +685,11 @@ def _open_positions(instrument: Instrument, *, shorts_only: bool = False) -> lis
 
 
 def _side(position: Position) -> engine.Side:
-    return engine.Side.BUY if position.quantity > 0 else engine.Side.SELL
+    return _side_of(position.quantity)
+
+
+def _side_of(quantity: Decimal) -> engine.Side:
+    return engine.Side.BUY if quantity > 0 else engine.Side.SELL
 
 
 def _charge(
