@@ -29,7 +29,7 @@ def test_check_ledger_fails_on_a_tampered_balance(user, change):
 @pytest.mark.parametrize("amount", [Decimal("5"), Decimal("0.00000001")])
 def test_check_ledger_fails_on_an_unbalanced_entry(user, amount):
     account = selectors.paper_account_for_user(user=user)
-    # PostgreSQL refuses an unbalanced entry at commit; check_ledger is the second
+    # PostgreSQL refuses an unbalanced entry as its statement ends; check_ledger is the second
     # line of defence, for a ledger damaged behind the database's back.
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
