@@ -96,11 +96,18 @@ def wait_until(condition, seconds: float) -> bool:
     return False
 
 
-@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process tree from /proc")
-def test_start_runs_the_platform_and_ctrl_c_stops_every_process(tmp_path):
-    port = free_port()
+def platform_env(tmp_path: Path, **settings: str) -> dict[str, str]:
+    """The environment of a fresh machine's quick start in ``tmp_path``, plus ``settings``."""
     env = {key: value for key, value in os.environ.items() if key not in OUTSIDE_SERVICES}
-    env |= {"SHORTBOOK_VAR_DIR": str(tmp_path), "SHORTBOOK_SKIP_INSTALL": "1"}
+    return env | {"SHORTBOOK_VAR_DIR": str(tmp_path), "SHORTBOOK_SKIP_INSTALL": "1", **settings}
+
+
+def quick_start(tmp_path: Path, port: int, **settings: str) -> tuple[subprocess.Popen, "Output"]:
+    """Run ``python3 dev.py start`` as a user does, on the embedded default, in its own group.
+
+    ``settings`` are more environment variables for the platform's processes.
+    """
+    env = platform_env(tmp_path, **settings)
     process = subprocess.Popen(  # noqa: S603 (our own script)
         [sys.executable, "dev.py", "start", "--port", str(port)],
         cwd=ROOT,
@@ -111,7 +118,13 @@ def test_start_runs_the_platform_and_ctrl_c_stops_every_process(tmp_path):
         text=True,
         start_new_session=True,
     )
-    output = Output(process.stdout)
+    return process, Output(process.stdout)
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process tree from /proc")
+def test_start_runs_the_platform_and_ctrl_c_stops_every_process(tmp_path):
+    port = free_port()
+    process, output = quick_start(tmp_path, port)
     base = f"http://127.0.0.1:{port}"
     children: set[int] = set()
     try:
@@ -233,21 +246,10 @@ def test_the_quick_start_stops_liquidates_and_charges_carry_on_schedule(tmp_path
     instead of the test waiting up to eight hours for one.
     """
     port = free_port()
-    env = {key: value for key, value in os.environ.items() if key not in OUTSIDE_SERVICES}
-    env |= {"SHORTBOOK_VAR_DIR": str(tmp_path), "SHORTBOOK_SKIP_INSTALL": "1"}
-    env |= LESSON_SCHEDULES
-    staff_env = env | {"DJANGO_SETTINGS_MODULE": "config.settings.local"}
-    process = subprocess.Popen(  # noqa: S603 (our own script)
-        [sys.executable, "dev.py", "start", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
+    process, output = quick_start(tmp_path, port, **LESSON_SCHEDULES)
+    staff_env = platform_env(
+        tmp_path, **LESSON_SCHEDULES, DJANGO_SETTINGS_MODULE="config.settings.local"
     )
-    output = Output(process.stdout)
     base = f"http://127.0.0.1:{port}"
     children: set[int] = set()
     try:

@@ -9,21 +9,17 @@ import contextlib
 import json
 import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from websockets.sync.client import connect
 
 from tests.test_quickstart import (
-    OUTSIDE_SERVICES,
-    ROOT,
     START_SECONDS,
     STOP_SECONDS,
-    Output,
     descendants,
     free_port,
+    quick_start,
     status_of,
     wait_until,
 )
@@ -41,19 +37,7 @@ def receive(socket, kind: str, seconds: float = TICK_WAIT_SECONDS) -> dict:
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process tree from /proc")
 def test_the_quick_start_streams_live_tickers(tmp_path):
     port = free_port()
-    env = {key: value for key, value in os.environ.items() if key not in OUTSIDE_SERVICES}
-    env |= {"SHORTBOOK_VAR_DIR": str(tmp_path), "SHORTBOOK_SKIP_INSTALL": "1"}
-    process = subprocess.Popen(  # noqa: S603 (our own script)
-        [sys.executable, "dev.py", "start", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    output = Output(process.stdout)
+    process, output = quick_start(tmp_path, port)
     children: set[int] = set()
     try:
         up = wait_until(lambda: status_of(f"http://127.0.0.1:{port}/") == 200, START_SECONDS)
