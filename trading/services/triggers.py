@@ -181,9 +181,11 @@ FALL_TRIGGERED = {
 def _may_trigger(instrument: Instrument, quote) -> Q:
     """The orders the prices could trigger, so that only those are locked and checked.
 
-    Each fixed stop is compared with the price it watches (mark, index or last, to the
-    tick) in SQL, the way ``engine.should_trigger`` compares them; trailing stops move
-    with the price and are all checked. A superset: ``_is_due`` still decides.
+    A fixed stop that triggers on a rise is one whose stop price the highest of the
+    prices a stop can watch (mark, index or last, to the tick) has reached, and one
+    that triggers on a fall the same with the lowest: a few index ranges, whichever
+    price each order watches. Trailing stops move with the price and are all checked.
+    A superset: ``_is_due`` compares each with its own price, as ``engine.should_trigger``.
     """
     last = market_selectors.last_price(instrument=instrument)
     references = {
@@ -192,16 +194,21 @@ def _may_trigger(instrument: Instrument, quote) -> Q:
         Order.TriggerBy.LAST: last if last is not None else quote.mark_price,
     }
     # Every branch names the side, so that each is a range of trading_order_waiting_idx.
-    may = Q(type=Order.Type.TRAILING_STOP, side__in=Order.Side.values)
-    for trigger_by, price in references.items():
-        if price is None:
-            may |= Q(trigger_by=trigger_by)
-            continue
-        price = mappers.to_tick(price, instrument.tick_size)
+    sides = Order.Side.values
+    may = Q(type=Order.Type.TRAILING_STOP, side__in=sides)
+    unknown = [trigger_by for trigger_by, price in references.items() if price is None]
+    if unknown:
+        may |= Q(trigger_by__in=unknown, side__in=sides)
+    prices = [
+        mappers.to_tick(price, instrument.tick_size)
+        for price in references.values()
+        if price is not None
+    ]
+    if prices:
         for side, types in RISE_TRIGGERED.items():
-            may |= Q(trigger_by=trigger_by, side=side, type__in=types, stop_price__lte=price)
+            may |= Q(side=side, type__in=types, stop_price__lte=max(prices))
         for side, types in FALL_TRIGGERED.items():
-            may |= Q(trigger_by=trigger_by, side=side, type__in=types, stop_price__gte=price)
+            may |= Q(side=side, type__in=types, stop_price__gte=min(prices))
     return may
 
 
