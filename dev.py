@@ -317,7 +317,9 @@ def process_specs(*, port: int, redis: bool) -> list[ProcessSpec]:
     pool; on the embedded default one worker process runs beat inside it, because
     the file-system broker and SQLite want as few writers as possible.
     """
-    uvicorn = [venv_tool("uvicorn"), "config.asgi:application"]
+    # The stream's messages are small JSON sent to many sockets at once: compressing
+    # each copy for each socket costs the web process more than the bytes it saves.
+    uvicorn = [venv_tool("uvicorn"), "config.asgi:application", "--ws-per-message-deflate", "false"]
     celery = [venv_tool("celery"), "-A", "config"]
     schedule = ["-s", str(var_dir() / "celerybeat-schedule")]
     specs = [ProcessSpec("web", [*uvicorn, "--host", "127.0.0.1", "--port", str(port)])]

@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 
 def validate_time_zone(value: str) -> None:
@@ -99,3 +101,27 @@ class ApiKey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+# Bots' requests authenticate from a cached copy of the key and its user
+# (services.api_key_authenticate). Any change to either, through a service or the
+# admin, must reach the next request: forget the copy once the change commits.
+
+
+@receiver([post_save, post_delete], sender=ApiKey)
+def _api_key_changed(sender, instance, created=False, **kwargs):
+    if created:
+        return  # Nothing has cached a key that did not exist.
+    from accounts.services import api_key_forget
+
+    api_key_forget(prefixes=[instance.prefix])
+
+
+@receiver(post_save, sender=User)
+def _user_changed(sender, instance, created, update_fields=None, **kwargs):
+    # A new user has no keys; signing in writes last_login alone, which no key depends on.
+    if created or (update_fields is not None and set(update_fields) <= {"last_login"}):
+        return
+    from accounts.services import api_key_forget
+
+    api_key_forget(prefixes=instance.api_keys.values_list("prefix", flat=True))

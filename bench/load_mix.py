@@ -14,7 +14,8 @@ loops for a fixed time: wait a random think time, then
 
 The API keys keep the production throttle (600 requests a minute each), so a user is
 never throttled at this pace. Prints the throughput and p50/p95/p99 latency per
-endpoint, every non-2xx answer, and checks the ledger. Targets: no errors, reads'
+endpoint, every non-2xx answer, the CPU time the web processes, the Celery worker
+and the clients spent a request, and checks the ledger. Targets: no errors, reads'
 p99 under 50 ms.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sb_bench \\
@@ -26,6 +27,7 @@ of the figures, 5).
 """
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -113,7 +115,7 @@ def _start(database: str, port: int, workers: int, schedule: Path) -> list[subpr
     env = _environment(database)
     web = [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1",
            "--port", str(port), "--workers", str(workers), "--log-level", "warning",
-           "--no-access-log"]  # fmt: skip
+           "--no-access-log", "--ws-per-message-deflate", "false"]  # fmt: skip
     queues = ",".join(["celery", "feed", "risk-0", "risk-1"])
     worker = [sys.executable, "-m", "celery", "-A", "config", "worker", "-B", "-Q", queues,
               "--concurrency", "2", "--loglevel", "WARNING", "-s", str(schedule)]  # fmt: skip
@@ -137,6 +139,28 @@ def _wait_until_up(port: int, timeout: float = 60.0) -> None:
             pass
         time.sleep(0.3)
     raise SystemExit("The server did not come up ready.")
+
+
+def _process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (uvicorn's and Celery's workers are its children)."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        with contextlib.suppress(OSError):
+            children = Path(f"/proc/{current}/task/{current}/children").read_text()
+            pending.extend(int(child) for child in children.split())
+    return found
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU seconds the processes have used so far (Linux; 0 elsewhere)."""
+    ticks = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 class User(threading.Thread):
@@ -289,10 +313,14 @@ def main() -> int:
                 )
                 for index, key in enumerate(keys)
             ]
+            trees = [_process_tree(process.pid) for process in processes] + [[os.getpid()]]
             for user in users:
                 user.start()
+            time.sleep(max(0.0, measure_from - time.monotonic()))
+            cpu_before = [_cpu_seconds(pids) for pids in trees]
             for user in users:
                 user.join()
+            cpu = [_cpu_seconds(p) - before for p, before in zip(trees, cpu_before, strict=True)]
         finally:
             # uvicorn's group goes at once; Celery's main process stops its pool warmly.
             os.killpg(processes[0].pid, signal.SIGTERM)
@@ -306,6 +334,14 @@ def main() -> int:
     print(f"{options.users} users, think {options.think:.1f} s, uvicorn {options.workers} "
           f"workers + a Celery worker with beat, {options.seconds:.0f} s measured")  # fmt: skip
     print("\n".join(lines))
+    total = sum(len(samples) for samples in results.values()) or 1
+    print(
+        "CPU while measured: "
+        + ", ".join(
+            f"{name} {seconds:.1f} s ({seconds * 1000 / total:.1f} ms a request)"
+            for name, seconds in zip(("web", "Celery", "clients"), cpu, strict=True)
+        )
+    )
     print(f"Ledger: {'balanced' if not problems else problems[:3]}")
     met = met and not problems
     print(f"Targets (no errors, reads p99 under {READ_P99_TARGET_MS:.0f} ms): "

@@ -3,18 +3,20 @@
 Creates a throwaway database (``test_`` + the name in DATABASE_URL), lists the demo
 instruments, issues read-scoped API keys, and starts the web process as production
 runs it: uvicorn on ``config.asgi`` with ``WEB_CONCURRENCY`` worker processes (2)
-under ``config.settings.production`` (the Redis channel layer). Client processes
-then open 1,000 websockets, each signed in with an API key in the handshake and
-subscribed to ``ticker:BTC-PERP``. This process plays the feed: it runs
-``market.services.feeds_tick`` once a second, which commits the tick and announces
-it; the stream's hub numbers the tickers and sends each one to the channel layer,
-stamping the message's ``time`` as it does.
+under ``config.settings.production`` (the Redis channel layer), without per-message
+deflate. Client processes then open 1,000 websockets (websockets' sans-I/O protocol
+straight on asyncio's transports, offering deflate as browsers do), each signed in
+with an API key in the handshake and subscribed to ``ticker:BTC-PERP``. This process
+plays the feed: it runs ``market.services.feeds_tick`` once a second, which commits
+the tick and announces it; the stream's hub numbers the tickers and sends each one
+to the channel layer, stamping the message's ``time`` as it does.
 
 Every client notes when each message arrives and compares it with that ``time``
 (one machine, one clock), and checks the sequence numbers: each connection must see
 every ``seq`` from its ``subscribed`` reply's plus one, with no gap. Prints the
-latency percentiles over all messages, the messages missed and the gaps. Target:
-every message arrives, p99 under 100 ms.
+latency percentiles over all messages, the messages missed and the gaps, and the
+CPU time the web processes and the clients spent a message while the feed ticked.
+Target: every message arrives, p99 under 100 ms.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sb_bench \\
     REDIS_URL=redis://127.0.0.1:6379/7 .venv/bin/python -m bench.stream_fanout
@@ -27,6 +29,7 @@ ticks, 1.0), ``--workers`` (uvicorn processes, ``WEB_CONCURRENCY`` or 2),
 
 import argparse
 import asyncio
+import contextlib
 import http.client
 import json
 import multiprocessing
@@ -98,7 +101,8 @@ def _server(port: int, workers: int, database: str) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": database, "WEB_CONCURRENCY": str(workers)}
     command = [sys.executable, "-m", "uvicorn", "config.asgi:application",
                "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-               "--log-level", "warning", "--no-access-log"]  # fmt: skip
+               "--log-level", "warning", "--no-access-log",
+               "--ws-per-message-deflate", "false"]  # fmt: skip
     return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
         command, cwd=ROOT, env=env, start_new_session=True
     )
@@ -128,13 +132,59 @@ def _stop(server: subprocess.Popen) -> None:
         server.wait(timeout=10)
 
 
+def _process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (uvicorn's workers are children of its supervisor)."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        with contextlib.suppress(OSError):
+            children = Path(f"/proc/{current}/task/{current}/children").read_text()
+            pending.extend(int(child) for child in children.split())
+    return found
+
+
+def _cpu_seconds(pids: list[int]) -> tuple[float, float]:
+    """User and system (kernel) CPU seconds the processes have used so far (Linux)."""
+    user = system = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        user, system = user + int(fields[11]), system + int(fields[12])
+    return user / os.sysconf("SC_CLK_TCK"), system / os.sysconf("SC_CLK_TCK")
+
+
 # The clients (child processes; no Django) -------------------------------------------------
 
 
-class Subscriber:
-    """One socket: what arrived on the channel, when, and the sequence it kept."""
+class Subscriber(asyncio.Protocol):
+    """One socket, spoken with websockets' sans-I/O protocol straight on the transport.
 
-    def __init__(self) -> None:
+    The clients share the machine's cores with the server, so they do as little as a
+    client can: each arrival is handled in the transport's callback (no task, no queue
+    per message) and stamped as it is read. What arrived on the channel, when, and the
+    sequence it kept are noted for the figures.
+    """
+
+    def __init__(self, url: str, key: str, compression: str | None) -> None:
+        from websockets.client import ClientProtocol
+        from websockets.extensions.permessage_deflate import ClientPerMessageDeflateFactory
+        from websockets.frames import Opcode
+        from websockets.http11 import Response
+        from websockets.uri import parse_uri
+
+        self.text_opcode, self.response_type = Opcode.TEXT, Response
+
+        extensions = [ClientPerMessageDeflateFactory()] if compression == "deflate" else None
+        self.protocol = ClientProtocol(parse_uri(url), extensions=extensions, max_size=None)
+        self.request = self.protocol.connect()
+        self.request.headers["Authorization"] = f"Api-Key {key}"
+        self.transport: asyncio.Transport | None = None
+        self.replies: asyncio.Queue = asyncio.Queue()  # Until subscribed: handshake, replies.
+        self.subscribed = False
+        self.closed = asyncio.get_running_loop().create_future()
         self.first_seq: int | None = None
         self.last_seq: int | None = None
         self.latencies_ms: list[float] = []
@@ -142,80 +192,110 @@ class Subscriber:
         self.gaps = 0
         self.late = 0
 
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+        self.protocol.send_request(self.request)
+        self._flush()
 
-async def _subscribe(url: str, key: str, subscriber: Subscriber, opening, ready, compression):
-    from websockets.asyncio.client import connect
+    def data_received(self, data: bytes) -> None:
+        received = time.time()
+        self.protocol.receive_data(data)
+        for event in self.protocol.events_received():
+            if isinstance(event, self.response_type):
+                self.replies.put_nowait(event)
+            elif event.opcode is self.text_opcode:
+                if not event.fin:
+                    raise RuntimeError("The server fragmented a message.")
+                if self.subscribed:
+                    self._note(json.loads(event.data), received)
+                else:
+                    self.replies.put_nowait(json.loads(event.data))
+        self._flush()  # Pongs and the closing handshake.
 
+    def connection_lost(self, exc) -> None:
+        if not self.closed.done():
+            self.closed.set_result(None)
+        self.replies.put_nowait(None)
+
+    def send(self, message: dict) -> None:
+        self.protocol.send_text(json.dumps(message).encode())
+        self._flush()
+
+    def close(self) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.protocol.send_close()
+            self._flush()
+
+    def _flush(self) -> None:
+        for data in self.protocol.data_to_send():
+            if data:
+                self.transport.write(data)
+            elif self.transport.can_write_eof():
+                self.transport.write_eof()
+
+    def _note(self, message: dict, received: float) -> None:
+        if message["type"] != "message" or message["channel"] != CHANNEL:
+            return
+        seq = message["seq"]
+        sent = datetime.fromisoformat(message["time"]).timestamp()
+        self.latencies_ms.append((received - sent) * 1000)
+        if seq <= self.last_seq:
+            self.late += 1
+            return
+        if seq > self.last_seq + 1:
+            self.gaps += 1
+        self.last_seq = seq
+        self.seqs.add(seq)
+
+
+async def _subscribe(url: str, key: str, compression, opening, ready) -> Subscriber:
+    loop = asyncio.get_running_loop()
+    address = url.removeprefix("ws://").partition("/")[0]
+    host, _, port = address.rpartition(":")
     async with opening:
-        socket_ = await connect(
-            url,
-            additional_headers={"Authorization": f"Api-Key {key}"},
-            open_timeout=60,
-            ping_interval=None,
-            max_queue=None,
-            compression=compression,
+        _, subscriber = await asyncio.wait_for(
+            loop.create_connection(lambda: Subscriber(url, key, compression), host, int(port)),
+            timeout=60,
         )
-        welcome = json.loads(await socket_.recv())
-        if welcome.get("type") != "welcome" or not welcome.get("authenticated"):
+        response = await asyncio.wait_for(subscriber.replies.get(), timeout=60)
+        if response is None or response.status_code != 101:
+            raise RuntimeError(f"The handshake was refused: {response}")
+        welcome = await asyncio.wait_for(subscriber.replies.get(), timeout=60)
+        if not welcome or welcome.get("type") != "welcome" or not welcome.get("authenticated"):
             raise RuntimeError(f"Not signed in: {welcome}")
-        await socket_.send(json.dumps({"op": "subscribe", "channels": [CHANNEL]}))
+        subscriber.send({"op": "subscribe", "channels": [CHANNEL]})
         while True:
-            reply = json.loads(await socket_.recv())
+            reply = await asyncio.wait_for(subscriber.replies.get(), timeout=60)
+            if reply is None:
+                raise RuntimeError("The server closed the socket before subscribing it.")
             if reply["type"] == "subscribed":
                 subscriber.first_seq = subscriber.last_seq = reply["seq"]
+                subscriber.subscribed = True
                 break
             if reply["type"] == "error":
                 raise RuntimeError(f"Refused: {reply}")
     ready()
-    return socket_
-
-
-async def _listen(socket_, subscriber: Subscriber) -> None:
-    from websockets.exceptions import ConnectionClosed
-
-    try:
-        async for raw in socket_:
-            received = time.time()
-            message = json.loads(raw)
-            if message["type"] != "message" or message["channel"] != CHANNEL:
-                continue
-            seq = message["seq"]
-            sent = datetime.fromisoformat(message["time"]).timestamp()
-            subscriber.latencies_ms.append((received - sent) * 1000)
-            if seq <= subscriber.last_seq:
-                subscriber.late += 1
-                continue
-            if seq > subscriber.last_seq + 1:
-                subscriber.gaps += 1
-            subscriber.last_seq = seq
-            subscriber.seqs.add(seq)
-    except ConnectionClosed:
-        pass
+    return subscriber
 
 
 async def _client_main(url, keys, count, compression, ready_counter, stop_event, results):
     opening = asyncio.Semaphore(OPENING_AT_ONCE)
-    subscribers = [Subscriber() for _ in range(count)]
 
     def ready():
         with ready_counter.get_lock():
             ready_counter.value += 1
 
-    sockets = await asyncio.gather(
-        *(
-            _subscribe(url, keys[i % len(keys)], subscriber, opening, ready, compression)
-            for i, subscriber in enumerate(subscribers)
-        )
+    subscribers = await asyncio.gather(
+        *(_subscribe(url, keys[i % len(keys)], compression, opening, ready) for i in range(count))
     )
-    listeners = [
-        asyncio.create_task(_listen(socket_, subscriber))
-        for socket_, subscriber in zip(sockets, subscribers, strict=True)
-    ]
     loop = asyncio.get_running_loop()
     await loop.run_in_executor(None, stop_event.wait)
-    for socket_ in sockets:
-        await socket_.close()
-    await asyncio.gather(*listeners)
+    for subscriber in subscribers:
+        subscriber.close()
+    await asyncio.wait([s.closed for s in subscribers], timeout=30)
+    for subscriber in subscribers:
+        if subscriber.transport is not None:
+            subscriber.transport.close()
     results.put(
         [
             {
@@ -325,8 +405,15 @@ def main() -> int:
                     raise SystemExit(f"Only {ready_counter.value} sockets subscribed in 300 s.")
                 time.sleep(0.1)
             opening_seconds = time.monotonic() - opened_at
+            web_pids = _process_tree(server.pid)
+            client_pids = [process.pid for process in clients]
+            cpu_before = _cpu_seconds(web_pids), _cpu_seconds(client_pids)
             tick_seconds = _run_ticks(options.ticks, options.interval)
             time.sleep(DRAIN_SECONDS)
+            cpu_web, cpu_clients = (
+                tuple(now - then for now, then in zip(_cpu_seconds(pids), before, strict=True))
+                for pids, before in zip((web_pids, client_pids), cpu_before, strict=True)
+            )
             stop_event.set()
             per_connection = []
             for _ in clients:
@@ -359,6 +446,13 @@ def main() -> int:
     print(f"Feed tick (commit, announce, hub sent): p50 "
           f"{_percentile(ticks_ordered, 0.5) * 1000:.1f} ms, max "
           f"{ticks_ordered[-1] * 1000:.1f} ms")  # fmt: skip
+    per_message = 1e6 / max(1, len(latencies))
+    for name, (user, system) in (("web processes", cpu_web), ("clients", cpu_clients)):
+        print(
+            f"CPU while ticking, {name}: {user + system:.1f} s, "
+            f"{(user + system) * per_message:.0f} us a message "
+            f"({user * per_message:.0f} user, {system * per_message:.0f} system)"
+        )
     print(f"Messages: {len(latencies)} received of {expected} expected; missed {missed}, "
           f"gaps {gaps}, late or repeated {late}")  # fmt: skip
     if latencies:

@@ -1,7 +1,10 @@
 """The ASGI entry point: Django for HTTP, the live stream for websockets."""
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 
+from asgiref.sync import SyncToAsync
+from asgiref.wsgi import WsgiToAsgiInstance
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
@@ -10,12 +13,53 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 django_application = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.core.wsgi import get_wsgi_application  # noqa: E402
 
 from config.stream.routing import websocket_urlpatterns  # noqa: E402
 
+# Requests served at once by one web process: as many as its database pool holds.
+HTTP_THREADS = (
+    settings.DATABASES["default"].get("OPTIONS", {}).get("pool", {}).get("max_size") or 10
+)
+_run_wsgi_app = WsgiToAsgiInstance.__dict__["run_wsgi_app"].func  # Undecorated: one thread.
+
+
+class _Request(WsgiToAsgiInstance):
+    executor = ThreadPoolExecutor(max_workers=HTTP_THREADS, thread_name_prefix="http")
+
+    def start_response(self, status, response_headers, exc_info=None):
+        # Django's WSGI handler writes each Set-Cookie value after a space, which WSGI
+        # servers trim and uvicorn's HTTP parser refuses.
+        headers = [(name, value.strip()) for name, value in response_headers]
+        return super().start_response(status, headers, exc_info)
+
+    async def run_wsgi_app(self, body):
+        await SyncToAsync(
+            lambda: _run_wsgi_app(self, body), thread_sensitive=False, executor=self.executor
+        )()
+
+
+class DjangoHttp:
+    """Serve HTTP with Django's WSGI handler, each request on one thread of a pool.
+
+    Django's ASGI handler runs a sync project's middleware and views through several
+    hops between the event loop and threads, on a new thread for every request; on two
+    cores those hops cost more CPU than an API read itself (bench/README.md, load_mix).
+    Here a request's body is read on the event loop, then the whole request, signals,
+    middleware and view, runs on one thread from a pool as large as the database pool.
+    """
+
+    def __init__(self) -> None:
+        self.wsgi = get_wsgi_application()
+
+    async def __call__(self, scope, receive, send):
+        await _Request(self.wsgi)(scope, receive, send)
+
+
 application = ProtocolTypeRouter(
     {
-        "http": django_application,
+        "http": DjangoHttp(),
         "websocket": URLRouter(websocket_urlpatterns),
     }
 )

@@ -59,6 +59,7 @@ def instrument_get(*, symbol: str) -> Instrument:
     instrument = (
         Instrument.objects.select_related("underlying")
         .filter(symbol=symbol, underlying__listed=True)
+        .order_by()  # The symbol is unique: the listing's ordering only costs compiling.
         .first()
     )
     if instrument is None:

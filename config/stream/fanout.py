@@ -7,11 +7,13 @@ late the tick arrives. Instead the process holds one channel of its own that joi
 every group its sockets subscribe to, receives each message once and hands the text
 the hub wrote to each subscriber.
 
-A socket never waits for another: each delivery runs on its own small task, so a
-slow client (its socket's buffer full) holds up only itself, and one that falls
+A socket never waits for another: a message is written at once to a socket with
+nothing queued, and a delivery that must wait (the socket's buffer full) goes on as a
+small task of its own, so a slow client holds up only itself, and one that falls
 ``MAX_IN_FLIGHT`` messages behind misses messages (its client sees a gap in ``seq``
-and subscribes again). Deliveries to one socket keep their order: the tasks start in
-order and the web server lets writers through in the order they came.
+and subscribes again). Deliveries to one socket keep their order: a socket with a
+delivery waiting gets its next ones as tasks too, the tasks start in order and the web
+server lets writers through in the order they came.
 
 One fan-out per event loop (a web process has one; each test has its own). It
 receives only while some socket subscribes, and renews its groups and the hub's
@@ -102,8 +104,22 @@ class Fanout:
         for consumer in list(self.members.get(event.get("group"), ())):
             if consumer.in_flight >= MAX_IN_FLIGHT:
                 continue
+            delivery = consumer.stream_message(event)
+            if not consumer.in_flight:
+                # Nothing queued for this socket: write now. A socket with room in its
+                # buffer takes the message without waiting, as nearly all do on every
+                # tick, and a task for each of a thousand sockets would cost more than
+                # the write. One that must wait goes on as a task from where it stopped.
+                try:
+                    waiting = delivery.send(None)
+                except StopIteration:
+                    continue
+                except Exception as error:
+                    logger.warning("A stream message was not delivered: %r", error)
+                    continue
+                delivery = _finish(delivery, waiting)
             consumer.in_flight += 1
-            task = asyncio.ensure_future(consumer.stream_message(event))
+            task = asyncio.ensure_future(delivery)
             self.deliveries.add(task)
             task.add_done_callback(self._delivered(consumer))
 
@@ -126,6 +142,48 @@ class Fanout:
                 await sync_to_async(hub.hub.interest_add, thread_sensitive=False)(groups)
             except Exception:
                 logger.exception("The stream's fan-out could not renew its groups")
+
+
+class _Rest:
+    """The rest of a coroutine already run up to its first wait, as an awaitable.
+
+    The task awaiting it waits on what the coroutine waits on, then resumes the
+    coroutine, as if the task had run it from the start (asyncio's eager tasks, which
+    Python 3.12 has and 3.11 has not).
+    """
+
+    __slots__ = ("coroutine", "waiting")
+
+    def __init__(self, coroutine, waiting) -> None:
+        self.coroutine, self.waiting = coroutine, waiting
+
+    def __await__(self):
+        coroutine, waiting = self.coroutine, self.waiting
+        while True:
+            if waiting is not None and waiting.done():
+                # Ready before this task first ran: go on now, ahead of the deliveries
+                # queued after this one (a round of the loop would let them pass).
+                try:
+                    waiting = coroutine.send(None)
+                except StopIteration as stop:
+                    return stop.value
+                continue
+            try:
+                yield waiting
+            except BaseException as error:  # Cancelled: the coroutine hears it where it waits.
+                try:
+                    waiting = coroutine.throw(error)
+                except StopIteration as stop:
+                    return stop.value
+                continue
+            try:
+                waiting = coroutine.send(None)
+            except StopIteration as stop:
+                return stop.value
+
+
+async def _finish(coroutine, waiting):
+    return await _Rest(coroutine, waiting)
 
 
 _fanouts: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Fanout]" = (

@@ -161,10 +161,12 @@ class TickerOutputSerializer(serializers.Serializer):
         return GreeksOutputSerializer(quote.greeks).data if quote.greeks else None
 
     def to_representation(self, quote):
-        """The quote, and how fresh it is from the ``freshness`` the view puts in the context."""
+        """The quote, with the ``last`` trade and its ``freshness`` from the view's context."""
         data = super().to_representation(quote)
         freshness = self.context["freshness"]
         fields = self.fields
+        last = self.context.get("last")
+        data["last"] = None if last is None else fields["last"].to_representation(last)
         # A quote outlives a wiped database in the cache; it then dates itself.
         data["updated_at"] = fields["updated_at"].to_representation(
             freshness.updated_at or quote.timestamp

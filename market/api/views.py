@@ -110,14 +110,9 @@ class TickerApi(PublicApi):
         instrument = selectors.instrument_get(symbol=symbol)
         quote = selectors.ticker_get(instrument=instrument)
         freshness = selectors.price_freshness(instrument=instrument)
-        data = TickerOutputSerializer(quote, context={"freshness": freshness}).data
         last = selectors.last_price(instrument=instrument)
-        data["last"] = (
-            None
-            if last is None
-            else TickerOutputSerializer().fields["last"].to_representation(last)
-        )
-        return Response(data)
+        context = {"freshness": freshness, "last": last}
+        return Response(TickerOutputSerializer(quote, context=context).data)
 
 
 class CandleListApi(PublicApi):

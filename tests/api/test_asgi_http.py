@@ -1,0 +1,72 @@
+"""HTTP through the ASGI entry point that uvicorn serves: one thread from a pool a request."""
+
+import json
+
+import pytest
+from asgiref.testing import ApplicationCommunicator
+
+from tests.factories.accounts import api_key_issue
+
+
+async def request(path: str, *, method="GET", body=b"", headers=()) -> tuple[int, dict, bytes]:
+    from config.asgi import application
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"127.0.0.1"), *headers],
+        "client": ("127.0.0.1", 40000),
+        "server": ("127.0.0.1", 8000),
+    }
+    communicator = ApplicationCommunicator(application, scope)
+    await communicator.send_input({"type": "http.request", "body": body, "more_body": False})
+    start = await communicator.receive_output(timeout=10)
+    content = b""
+    while True:
+        message = await communicator.receive_output(timeout=10)
+        content += message.get("body", b"")
+        if not message.get("more_body"):
+            break
+    response_headers: dict[str, list[str]] = {}
+    for name, value in start["headers"]:
+        response_headers.setdefault(name.decode(), []).append(value.decode("latin-1"))
+    return start["status"], response_headers, content
+
+
+@pytest.mark.asyncio
+async def test_a_page_sets_its_cookies_in_headers_an_http_parser_accepts(transactional_db):
+    status, headers, _ = await request("/accounts/login/")
+    assert status == 200
+    cookies = headers["set-cookie"]
+    assert any(cookie.startswith("csrftoken=") for cookie in cookies)
+    for values in headers.values():
+        for value in values:
+            assert value == value.strip()  # h11 refuses surrounding whitespace.
+    assert headers["x-request-id"][0]
+
+
+@pytest.mark.asyncio
+async def test_a_bot_reads_and_posts_through_the_asgi_entry_point(transactional_db, user):
+    from asgiref.sync import sync_to_async
+
+    issued = await sync_to_async(api_key_issue)(user=user, scope="trade")
+    auth = (b"authorization", f"Api-Key {issued.key}".encode())
+    status, _, content = await request("/api/v1/positions", headers=[auth])
+    assert status == 200, content
+    assert json.loads(content) == []
+    body = json.dumps({"instrument": "NOPE-PERP", "side": "buy", "type": "market"}).encode()
+    status, _, content = await request(
+        "/api/v1/orders",
+        method="POST",
+        body=body,
+        headers=[auth, (b"content-type", b"application/json")],
+    )
+    assert status == 400, content  # The body arrived, was parsed and refused field by field.
+    assert json.loads(content)["error"]["code"]
