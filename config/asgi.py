@@ -5,16 +5,16 @@ from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import SyncToAsync
 from asgiref.wsgi import WsgiToAsgiInstance
-from django.core.asgi import get_asgi_application
+from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
-# Django is set up before anything imports models (the stream's consumer does).
-django_application = get_asgi_application()
+# Django is set up before anything imports models (the stream's consumer does); HTTP
+# is served by its WSGI handler (DjangoHttp below), so no ASGI handler is built.
+wsgi_application = get_wsgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.core.wsgi import get_wsgi_application  # noqa: E402
 
 from config.stream.routing import websocket_urlpatterns  # noqa: E402
 
@@ -50,8 +50,8 @@ class DjangoHttp:
     middleware and view, runs on one thread from a pool as large as the database pool.
     """
 
-    def __init__(self) -> None:
-        self.wsgi = get_wsgi_application()
+    def __init__(self, wsgi) -> None:
+        self.wsgi = wsgi
 
     async def __call__(self, scope, receive, send):
         await _Request(self.wsgi)(scope, receive, send)
@@ -59,7 +59,7 @@ class DjangoHttp:
 
 application = ProtocolTypeRouter(
     {
-        "http": DjangoHttp(),
+        "http": DjangoHttp(wsgi_application),
         "websocket": URLRouter(websocket_urlpatterns),
     }
 )
