@@ -25,6 +25,25 @@ HTTP_THREADS = (
 _run_wsgi_app = WsgiToAsgiInstance.__dict__["run_wsgi_app"].func  # Undecorated: one thread.
 
 
+def _closing(wsgi):
+    """``wsgi`` with its response closed once sent, as the WSGI protocol requires.
+
+    asgiref iterates a response but never calls its ``close()``: without it Django never
+    sends ``request_finished``, so a request's thread would keep its database
+    connection out of the pool until its next request, and the stream's hub could wait
+    for one in vain.
+    """
+
+    def application(environ, start_response):
+        response = wsgi(environ, start_response)
+        try:
+            yield from response
+        finally:
+            response.close()
+
+    return application
+
+
 class _Request(WsgiToAsgiInstance):
     executor = ThreadPoolExecutor(max_workers=HTTP_THREADS, thread_name_prefix="http")
 
@@ -51,7 +70,7 @@ class DjangoHttp:
     """
 
     def __init__(self, wsgi) -> None:
-        self.wsgi = wsgi
+        self.wsgi = _closing(wsgi)
 
     async def __call__(self, scope, receive, send):
         await _Request(self.wsgi)(scope, receive, send)

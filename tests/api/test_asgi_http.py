@@ -70,3 +70,24 @@ async def test_a_bot_reads_and_posts_through_the_asgi_entry_point(transactional_
     )
     assert status == 400, content  # The body arrived, was parsed and refused field by field.
     assert json.loads(content)["error"]["code"]
+
+
+@pytest.mark.asyncio
+async def test_each_request_finishes_and_gives_its_database_connection_back(transactional_db):
+    """Django's request_finished fires after each response, which closes the request's
+    connection (returns it to the pool in production), so idle threads hold none."""
+    from django.core.signals import request_finished
+
+    finished = []
+
+    def on_finished(**kwargs):
+        finished.append(True)
+
+    request_finished.connect(on_finished)
+    try:
+        for _ in range(2):
+            status, _, _ = await request("/api/v1/instruments")
+            assert status == 200
+    finally:
+        request_finished.disconnect(on_finished)
+    assert finished == [True, True]
