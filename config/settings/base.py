@@ -197,6 +197,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.api.schema.page_not_found_document",
+        "config.api.schema.operation_links",
     ],
     # Choice sets that several fields share get one stable name each.
     "ENUM_NAME_OVERRIDES": {

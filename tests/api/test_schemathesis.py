@@ -76,16 +76,9 @@ def test_the_api_keeps_its_contract(live_server, fuzz_headers):
     assert not failures, f"Broken: {', '.join(failures)}\n\n{report}"
 
 
-# Stateful: an order placed is then read, amended and canceled through the links its
-# answer gives, and every answer along the way keeps the contract.
-ORDER_LINKS = {
-    name: {"operationId": operation, "parameters": {"order_id": "$response.body#/id"}}
-    for name, operation in (
-        ("ReadTheOrder", "orders_retrieve"),
-        ("AmendTheOrder", "orders_amend"),
-        ("CancelTheOrder", "orders_cancel"),
-    )
-}
+# Stateful: an order placed is then read, amended and canceled, and its position read,
+# through the links the served schema gives its answer; every answer along the way
+# keeps the contract.
 STATEFUL_CHECKS = [
     *CHECKS,
     # A created order can be read at once. (Not use_after_free: a canceled order is
@@ -95,12 +88,10 @@ STATEFUL_CHECKS = [
 
 
 def orders_schema():
-    """The orders' operations, with the links from a placed order to the order itself."""
-    document = api_schema()
-    placed = document["paths"]["/api/v1/orders"]["post"]["responses"]
-    for status in ("201", "200"):  # Placed, or the same client_order_id placed before.
-        placed[status]["links"] = ORDER_LINKS
-    return schemathesis.openapi.from_dict(document).include(path_regex=r"^/api/v1/orders")
+    """The served schema's orders and positions operations, links included."""
+    return schemathesis.openapi.from_dict(api_schema()).include(
+        path_regex=r"^/api/v1/(orders|positions/\{symbol\}$)"
+    )
 
 
 def test_orders_keep_their_contract_from_placing_to_canceling(live_server, fuzz_headers):
@@ -146,4 +137,28 @@ def test_orders_keep_their_contract_from_placing_to_canceling(live_server, fuzz_
     )
     followed = {label for label, status in seen if label != "POST /api/v1/orders"}
     assert ("POST /api/v1/orders", 201) in seen
-    assert {"GET /api/v1/orders/{order_id}", "DELETE /api/v1/orders/{order_id}"} <= followed, seen
+    assert {
+        "GET /api/v1/orders/{order_id}",
+        "DELETE /api/v1/orders/{order_id}",
+        "GET /api/v1/positions/{symbol}",
+    } <= followed, seen
+
+
+def test_the_served_schema_links_a_placed_order_to_its_reads_and_refuses_dangling_links(
+    monkeypatch,
+):
+    from config.api import schema as api_schema_module
+
+    placed = api_schema()["paths"]["/api/v1/orders"]["post"]["responses"]
+    for status in ("201", "200"):
+        assert placed[status]["links"]["CancelTheOrder"] == {
+            "operationId": "orders_cancel",
+            "parameters": {"order_id": "$response.body#/id"},
+        }
+    monkeypatch.setitem(
+        api_schema_module.LINKS,
+        "orders_place",
+        {"Gone": {"operationId": "orders_vanished", "parameters": {}}},
+    )
+    with pytest.raises(ValueError, match="orders_vanished"):
+        api_schema()
