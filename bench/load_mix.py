@@ -27,14 +27,11 @@ of the figures, 5).
 """
 
 import argparse
-import contextlib
 import http.client
 import json
 import os
 import random
-import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -45,6 +42,16 @@ from decimal import Decimal
 from pathlib import Path
 
 from bench._db import configure, throwaway_database
+from bench._processes import (
+    cpu_seconds,
+    database_url,
+    free_port,
+    percentile,
+    process_tree,
+    production_environment,
+    start,
+    wait_until_up,
+)
 
 USERS = 200
 SECONDS = 60.0
@@ -63,13 +70,6 @@ MIX = (
 )
 # Resting buys this far under the mark never fill while the bench runs.
 REST_BELOW = Decimal("0.7")
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _seed(users: int) -> tuple[list[str], dict[str, dict]]:
@@ -98,69 +98,15 @@ def _seed(users: int) -> tuple[list[str], dict[str, dict]]:
     return keys, instruments
 
 
-def _environment(database: str) -> dict:
-    """Production's settings (its pool of database connections, no test prefixes), on HTTP."""
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DATABASE_URL": database,
-        "LOG_LEVEL": "WARNING",
-    }
-
-
 def _start(database: str, port: int, workers: int, schedule: Path) -> list[subprocess.Popen]:
-    env = _environment(database)
+    env = {**os.environ, **production_environment(DATABASE_URL=database)}
     web = [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1",
            "--port", str(port), "--workers", str(workers), "--log-level", "warning",
            "--no-access-log", "--ws-per-message-deflate", "false"]  # fmt: skip
     queues = ",".join(["celery", "feed", "risk-0", "risk-1"])
     worker = [sys.executable, "-m", "celery", "-A", "config", "worker", "-B", "-Q", queues,
               "--concurrency", "2", "--loglevel", "WARNING", "-s", str(schedule)]  # fmt: skip
-    return [
-        subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-            command, cwd=ROOT, env=env, start_new_session=True
-        )
-        for command in (web, worker)
-    ]
-
-
-def _wait_until_up(port: int, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/readyz")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit("The server did not come up ready.")
-
-
-def _process_tree(pid: int) -> list[int]:
-    """``pid`` and its descendants (uvicorn's and Celery's workers are its children)."""
-    found, pending = [], [pid]
-    while pending:
-        current = pending.pop()
-        found.append(current)
-        with contextlib.suppress(OSError):
-            children = Path(f"/proc/{current}/task/{current}/children").read_text()
-            pending.extend(int(child) for child in children.split())
-    return found
-
-
-def _cpu_seconds(pids: list[int]) -> float:
-    """User and system CPU seconds the processes have used so far (Linux; 0 elsewhere)."""
-    ticks = 0
-    for pid in pids:
-        with contextlib.suppress(OSError):
-            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-            ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
+    return [start(command, env) for command in (web, worker)]
 
 
 class User(threading.Thread):
@@ -241,10 +187,6 @@ class User(threading.Thread):
             self.resting.append(json.loads(payload)["id"])
 
 
-def _percentile(ordered: list[float], fraction: float) -> float:
-    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
-
-
 def _report(results, seconds: float) -> tuple[bool, list[str]]:
     lines = [f"{'endpoint':<14}{'requests':>9}{'per s':>8}{'p50 ms':>9}{'p95 ms':>9}"
              f"{'p99 ms':>9}{'max ms':>9}{'errors':>8}"]  # fmt: skip
@@ -257,12 +199,12 @@ def _report(results, seconds: float) -> tuple[bool, list[str]]:
         ordered = sorted(elapsed for elapsed, _, _ in samples)
         failed = [(status, body) for _, status, body in samples if not 200 <= status < 300]
         errors.extend((endpoint, status, body) for status, body in failed)
-        p99 = _percentile(ordered, 0.99)
+        p99 = percentile(ordered, 0.99)
         if endpoint in READS and p99 >= READ_P99_TARGET_MS:
             read_p99_ok = False
         lines.append(
             f"{endpoint:<14}{len(samples):>9}{len(samples) / seconds:>8.1f}"
-            f"{_percentile(ordered, 0.50):>9.1f}{_percentile(ordered, 0.95):>9.1f}"
+            f"{percentile(ordered, 0.50):>9.1f}{percentile(ordered, 0.95):>9.1f}"
             f"{p99:>9.1f}{ordered[-1]:>9.1f}{len(failed):>8}"
         )
     lines.append(f"{'all':<14}{total:>9}{total / seconds:>8.1f}")
@@ -286,17 +228,13 @@ def main() -> int:
 
     with throwaway_database():
         keys, instruments = _seed(options.users)
-        settings = connection.settings_dict
-        database = (
-            f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:"
-            f"{settings['PORT'] or 5432}/{settings['NAME']}"
-        )
+        database = database_url()
         connection.close()
-        port = _free_port()
+        port = free_port()
         beat_dir = tempfile.TemporaryDirectory(prefix="shortbook-load-beat-")
         processes = _start(database, port, options.workers, Path(beat_dir.name) / "schedule")
         try:
-            _wait_until_up(port)
+            wait_until_up(port, path="/readyz")
             results: dict[str, list] = defaultdict(list)
             lock = threading.Lock()
             measure_from = time.monotonic() + options.warmup
@@ -313,14 +251,17 @@ def main() -> int:
                 )
                 for index, key in enumerate(keys)
             ]
-            trees = [_process_tree(process.pid) for process in processes] + [[os.getpid()]]
+            trees = [process_tree(process.pid) for process in processes] + [[os.getpid()]]
             for user in users:
                 user.start()
             time.sleep(max(0.0, measure_from - time.monotonic()))
-            cpu_before = [_cpu_seconds(pids) for pids in trees]
+            cpu_before = [sum(cpu_seconds(pids)) for pids in trees]
             for user in users:
                 user.join()
-            cpu = [_cpu_seconds(p) - before for p, before in zip(trees, cpu_before, strict=True)]
+            cpu = [
+                sum(cpu_seconds(pids)) - before
+                for pids, before in zip(trees, cpu_before, strict=True)
+            ]
         finally:
             # uvicorn's group goes at once; Celery's main process stops its pool warmly.
             os.killpg(processes[0].pid, signal.SIGTERM)

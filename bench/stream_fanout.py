@@ -29,20 +29,25 @@ ticks, 1.0), ``--workers`` (uvicorn processes, ``WEB_CONCURRENCY`` or 2),
 
 import argparse
 import asyncio
-import contextlib
-import http.client
 import json
 import multiprocessing
 import os
 import resource
-import secrets
-import signal
-import socket
 import subprocess
 import sys
 import time
 from datetime import datetime
-from pathlib import Path
+
+from bench._processes import (
+    cpu_seconds,
+    free_port,
+    percentile,
+    process_tree,
+    production_environment,
+    start,
+    stop,
+    wait_until_up,
+)
 
 CONNECTIONS = 1000
 TICKS = 60
@@ -55,7 +60,6 @@ TARGET_P99_MS = 100.0
 CHANNEL = "ticker:BTC-PERP"
 # Seconds to wait for the last tick's messages once the feed has stopped.
 DRAIN_SECONDS = 5.0
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _production_environment() -> None:
@@ -64,11 +68,8 @@ def _production_environment() -> None:
     The feed here and the web process must share the channel layer (its Redis key
     prefix is fixed in production and per process in the test settings).
     """
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
-    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
-    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
-    os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    for name, value in production_environment().items():
+        os.environ.setdefault(name, value)
 
 
 def _raise_file_limit(needed: int) -> None:
@@ -78,12 +79,6 @@ def _raise_file_limit(needed: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
         if target < needed:
             raise SystemExit(f"Open files are limited to {hard}; {needed} are needed.")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _seed(keys: int) -> list[str]:
@@ -103,57 +98,7 @@ def _server(port: int, workers: int, database: str) -> subprocess.Popen:
                "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
                "--log-level", "warning", "--no-access-log",
                "--ws-per-message-deflate", "false"]  # fmt: skip
-    return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        command, cwd=ROOT, env=env, start_new_session=True
-    )
-
-
-def _wait_until_up(port: int, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit("The server did not come up.")
-
-
-def _stop(server: subprocess.Popen) -> None:
-    """Stop the web process; kill it if a worker hangs on its way out."""
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait(timeout=10)
-
-
-def _process_tree(pid: int) -> list[int]:
-    """``pid`` and its descendants (uvicorn's workers are children of its supervisor)."""
-    found, pending = [], [pid]
-    while pending:
-        current = pending.pop()
-        found.append(current)
-        with contextlib.suppress(OSError):
-            children = Path(f"/proc/{current}/task/{current}/children").read_text()
-            pending.extend(int(child) for child in children.split())
-    return found
-
-
-def _cpu_seconds(pids: list[int]) -> tuple[float, float]:
-    """User and system (kernel) CPU seconds the processes have used so far (Linux)."""
-    user = system = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-        except OSError:
-            continue
-        user, system = user + int(fields[11]), system + int(fields[12])
-    return user / os.sysconf("SC_CLK_TCK"), system / os.sysconf("SC_CLK_TCK")
+    return start(command, env)
 
 
 # The clients (child processes; no Django) -------------------------------------------------
@@ -322,10 +267,6 @@ def _client_process(url, keys, count, compression, ready_counter, stop_event, re
 # The feed and the figures -----------------------------------------------------------------
 
 
-def _percentile(ordered: list[float], fraction: float) -> float:
-    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
-
-
 def _run_ticks(ticks: int, interval: float) -> list[float]:
     """Tick the market ``ticks`` times, ``interval`` apart; return each tick's seconds."""
     from config.stream.hub import hub
@@ -374,11 +315,11 @@ def main() -> int:
         )
         # Interest left by an earlier run would make this one's feed publish to no one.
         hub.redis_client().delete(INTEREST_KEY)
-        port = _free_port()
+        port = free_port()
         server = _server(port, options.workers, database)
         clients = []
         try:
-            _wait_until_up(port)
+            wait_until_up(port)
             url = f"ws://127.0.0.1:{port}/api/v1/stream"
             compression = None if options.compression == "none" else "deflate"
             ready_counter = context.Value("i", 0)
@@ -405,13 +346,13 @@ def main() -> int:
                     raise SystemExit(f"Only {ready_counter.value} sockets subscribed in 300 s.")
                 time.sleep(0.1)
             opening_seconds = time.monotonic() - opened_at
-            web_pids = _process_tree(server.pid)
+            web_pids = process_tree(server.pid)
             client_pids = [process.pid for process in clients]
-            cpu_before = _cpu_seconds(web_pids), _cpu_seconds(client_pids)
+            cpu_before = cpu_seconds(web_pids), cpu_seconds(client_pids)
             tick_seconds = _run_ticks(options.ticks, options.interval)
             time.sleep(DRAIN_SECONDS)
             cpu_web, cpu_clients = (
-                tuple(now - then for now, then in zip(_cpu_seconds(pids), before, strict=True))
+                tuple(now - then for now, then in zip(cpu_seconds(pids), before, strict=True))
                 for pids, before in zip((web_pids, client_pids), cpu_before, strict=True)
             )
             stop_event.set()
@@ -424,7 +365,7 @@ def main() -> int:
             for process in clients:
                 if process.is_alive():
                     process.terminate()
-            _stop(server)
+            stop(server)
             hub.redis_client().delete(INTEREST_KEY)
 
     latencies = sorted(ms for c in per_connection for ms in c["latencies_ms"])
@@ -444,7 +385,7 @@ def main() -> int:
         f"{options.interval:g} s apart"
     )
     print(f"Feed tick (commit, announce, hub sent): p50 "
-          f"{_percentile(ticks_ordered, 0.5) * 1000:.1f} ms, max "
+          f"{percentile(ticks_ordered, 0.5) * 1000:.1f} ms, max "
           f"{ticks_ordered[-1] * 1000:.1f} ms")  # fmt: skip
     per_message = 1e6 / max(1, len(latencies))
     for name, (user, system) in (("web processes", cpu_web), ("clients", cpu_clients)):
@@ -457,12 +398,12 @@ def main() -> int:
           f"gaps {gaps}, late or repeated {late}")  # fmt: skip
     if latencies:
         print(
-            f"Publish to receive: p50 {_percentile(latencies, 0.5):.1f} ms, p95 "
-            f"{_percentile(latencies, 0.95):.1f} ms, p99 {_percentile(latencies, 0.99):.1f} ms, "
+            f"Publish to receive: p50 {percentile(latencies, 0.5):.1f} ms, p95 "
+            f"{percentile(latencies, 0.95):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms, "
             f"max {latencies[-1]:.1f} ms"
         )
     met = bool(latencies) and missed == 0 and gaps == 0
-    met = met and _percentile(latencies, 0.99) < TARGET_P99_MS
+    met = met and percentile(latencies, 0.99) < TARGET_P99_MS
     print(f"Target (every message, p99 under {TARGET_P99_MS:.0f} ms): "
           f"{'met' if met else 'MISSED'}.")  # fmt: skip
     return 0 if met else 1
