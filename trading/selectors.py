@@ -7,7 +7,7 @@ from decimal import Decimal
 import redis
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Count,
     DecimalField,
@@ -936,65 +936,84 @@ class AccountValuation:
     margin_warned: bool
 
 
-# Per position: notional at the mark, the tier it falls in (the smallest whose max_notional
-# holds it, else the last), and from those what the account's equity and margins add up to.
+# Per position: notional at the mark, the tier it falls in (a tier holds the notionals
+# above the previous tier's max_notional up to its own; the last holds every larger one)
+# and what the position adds to its account's figures. Summed per account before the
+# accounts are joined, so that no step sorts or hashes more than one row per account.
+# With an at-risk level the sums first cover only what the level compares (equity and
+# maintenance margin); the other figures are summed for the accounts that come through.
 _VALUATION_SQL = """
 WITH marks(instrument_id, mark) AS (VALUES {marks}),
-accts AS (
-    SELECT a.id, a.margin_warned_at, COALESCE(b.amount, 0) AS cash
+tiers AS MATERIALIZED (
+    SELECT t.instrument_id, t.initial_margin_rate AS imr, t.maintenance_margin_rate AS mmr,
+           t.maintenance_amount AS mma,
+           LAG(t.max_notional) OVER bracket AS above,
+           CASE WHEN LEAD(t.max_notional) OVER bracket IS NOT NULL THEN t.max_notional END AS upto
+    FROM market_margintier t
+    WHERE t.instrument_id IN (SELECT instrument_id FROM marks)
+    WINDOW bracket AS (PARTITION BY t.instrument_id ORDER BY t.max_notional)
+),
+pos AS NOT MATERIALIZED (
+    SELECT p.account_id,
+        CASE WHEN i.kind = 'option' THEN p.quantity * m.mark
+             ELSE p.quantity * (m.mark - p.entry_price) END AS value,
+        p.quantity * (m.mark - p.entry_price) AS pnl,
+        CASE WHEN i.kind = 'option' THEN 0
+             ELSE GREATEST(ABS(p.quantity) * m.mark / p.leverage,
+                           ABS(p.quantity) * m.mark
+                           * COALESCE(tier.imr, i.initial_margin_rate)) END AS im,
+        CASE WHEN i.kind = 'option' THEN 0
+             ELSE GREATEST(0, ABS(p.quantity) * m.mark
+                              * COALESCE(tier.mmr, i.maintenance_margin_rate)
+                              - COALESCE(tier.mma, 0)) END AS mm,
+        i.kind = 'option' AND p.quantity < 0 AS short_option,
+        p.margin_mode = 'isolated' AS isolated
+    FROM trading_position p
+    JOIN marks m ON m.instrument_id = p.instrument_id
+    JOIN market_instrument i ON i.id = p.instrument_id
+    LEFT JOIN tiers tier ON tier.instrument_id = p.instrument_id
+        AND (tier.above IS NULL OR ABS(p.quantity) * m.mark > tier.above)
+        AND (tier.upto IS NULL OR ABS(p.quantity) * m.mark <= tier.upto)
+    WHERE p.quantity <> 0 AND {position_where}
+),
+held AS (
+    SELECT pos.account_id, SUM(pos.value) AS value, SUM(pos.mm) AS mm,
+        BOOL_OR(pos.short_option) AS short_options, BOOL_OR(pos.isolated) AS isolated{sums}
+    FROM pos
+    GROUP BY pos.account_id
+),
+valued AS {valued_materialized}(
+    SELECT a.id, COALESCE(b.amount, 0) AS cash, a.margin_warned_at IS NOT NULL AS warned,
+        COALESCE(h.value, 0) AS value, COALESCE(h.mm, 0) AS mm,
+        COALESCE(h.short_options, FALSE) AS short_options{held_sums}
     FROM trading_account a
     LEFT JOIN trading_balance b ON b.account_id = a.id AND b.asset = a.currency
-    WHERE a.kind IN ('paper', 'scenario') AND {where}
-),
-pos AS (
-    SELECT p.account_id, i.kind, p.quantity, p.entry_price, p.leverage, p.margin_mode, m.mark,
-           ABS(p.quantity) * m.mark AS notional,
-           COALESCE(tier.imr, i.initial_margin_rate) AS imr,
-           COALESCE(tier.mmr, i.maintenance_margin_rate) AS mmr,
-           COALESCE(tier.mma, 0) AS mma
-    FROM trading_position p
-    JOIN accts ON accts.id = p.account_id
-    JOIN market_instrument i ON i.id = p.instrument_id
-    JOIN marks m ON m.instrument_id = p.instrument_id
-    LEFT JOIN LATERAL (
-        SELECT t.initial_margin_rate AS imr, t.maintenance_margin_rate AS mmr,
-               t.maintenance_amount AS mma
-        FROM market_margintier t
-        WHERE t.instrument_id = p.instrument_id
-        ORDER BY (t.max_notional < ABS(p.quantity) * m.mark),
-                 CASE WHEN t.max_notional >= ABS(p.quantity) * m.mark
-                      THEN t.max_notional ELSE -t.max_notional END
-        LIMIT 1
-    ) tier ON TRUE
-    WHERE p.quantity <> 0
+    LEFT JOIN held h ON h.account_id = a.id
+    WHERE a.kind IN ('paper', 'scenario') AND {where}{at_risk}
 )
-SELECT accts.id, accts.cash,
-    accts.cash + COALESCE(SUM(CASE WHEN pos.kind = 'option' THEN pos.quantity * pos.mark
-                                   ELSE pos.quantity * (pos.mark - pos.entry_price) END), 0),
-    COALESCE(SUM(pos.quantity * (pos.mark - pos.entry_price)), 0),
-    COALESCE(SUM(CASE WHEN pos.kind = 'option' THEN 0
-                      ELSE GREATEST(pos.notional / pos.leverage, pos.notional * pos.imr) END), 0),
-    COALESCE(SUM(CASE WHEN pos.kind = 'option' THEN 0
-                      ELSE GREATEST(0, pos.notional * pos.mmr - pos.mma) END), 0),
-    COALESCE(BOOL_OR(pos.kind = 'option' AND pos.quantity < 0), FALSE),
-    accts.margin_warned_at IS NOT NULL
-FROM accts LEFT JOIN pos ON pos.account_id = accts.id
-GROUP BY accts.id, accts.cash, accts.margin_warned_at
-{having}
-ORDER BY accts.id
+SELECT v.id, v.cash, v.cash + v.value, COALESCE({sums_from}.pnl, 0), COALESCE({sums_from}.im, 0),
+    v.mm, v.short_options, v.warned
+FROM valued v{rest_sums}
+ORDER BY v.id
 """
+# The sums beside the compared ones, for every account or for those that came through.
+_VALUATION_SUMS = ", SUM(pos.pnl) AS pnl, SUM(pos.im) AS im"
+_VALUATION_REST_SUMS = """
+LEFT JOIN LATERAL (
+    SELECT SUM(pos.pnl) AS pnl, SUM(pos.im) AS im FROM pos WHERE pos.account_id = v.id
+) s ON TRUE"""
 
 
 def marks_for_open_positions(*, instrument_ids=None) -> dict[int, Decimal]:
     """The mark of every instrument someone holds a position in (or of the ones given)."""
+    instruments = Instrument.objects.select_related("underlying")
     if instrument_ids is None:
-        instrument_ids = (
-            Position.objects.exclude(quantity=0).values_list("instrument_id", flat=True).distinct()
-        )
+        # One index probe per instrument, not a pass over every position.
+        held = Position.objects.filter(instrument=OuterRef("pk")).exclude(quantity=0)
+        instruments = instruments.filter(Exists(held))
+    else:
+        instruments = instruments.filter(pk__in=list(instrument_ids))
     quotes: dict = {}
-    instruments = Instrument.objects.filter(pk__in=list(instrument_ids)).select_related(
-        "underlying"
-    )
     for instrument in instruments:
         try:
             _mark(instrument, quotes)
@@ -1025,34 +1044,49 @@ def account_valuations(
     if not marks:
         marks = {0: Decimal(0)}  # VALUES needs a row; no position has instrument 0.
     values = ", ".join(["(%s::bigint, %s::numeric)"] * len(marks))
-    params: list = [v for pair in marks.items() for v in pair]
-    where = ["TRUE"]
+    # The account filters apply to the positions summed as well as to the accounts.
+    where, where_params = ["TRUE"], []
     if instrument is not None:
         where.append(
-            "EXISTS (SELECT 1 FROM trading_position q WHERE q.account_id = a.id "
-            "AND q.instrument_id = %s AND q.quantity <> 0)"
+            "{id} IN (SELECT q.account_id FROM trading_position q "
+            "WHERE q.instrument_id = %s AND q.quantity <> 0)"
         )
-        params.append(instrument.pk)
+        where_params.append(instrument.pk)
     if account_ids is not None:
-        where.append("a.id BETWEEN %s AND %s")
-        params += list(account_ids)
-    having = ""
+        where.append("{id} BETWEEN %s AND %s")
+        where_params += list(account_ids)
+    where_sql = " AND ".join(where)
+    at_risk, at_risk_params = "", []
     if at_risk_level is not None:
-        having = (
-            "HAVING accts.margin_warned_at IS NOT NULL "
-            "OR COALESCE(BOOL_OR(pos.kind = 'option' AND pos.quantity < 0), FALSE) "
-            # An isolated position stands alone: the account's totals cannot clear it.
-            "OR COALESCE(BOOL_OR(pos.margin_mode = 'isolated'), FALSE) "
-            "OR accts.cash + COALESCE(SUM(CASE WHEN pos.kind = 'option' "
-            "THEN pos.quantity * pos.mark ELSE pos.quantity * (pos.mark - pos.entry_price) END), 0)"
-            " <= %s * COALESCE(SUM(CASE WHEN pos.kind = 'option' THEN 0 "
-            "ELSE GREATEST(0, pos.notional * pos.mmr - pos.mma) END), 0)"
+        # An isolated position stands alone: the account's totals cannot clear it.
+        at_risk = (
+            " AND (a.margin_warned_at IS NOT NULL OR h.short_options OR h.isolated "
+            "OR COALESCE(b.amount, 0) + COALESCE(h.value, 0) <= %s * COALESCE(h.mm, 0))"
         )
-        params.append(at_risk_level)
-    sql = _VALUATION_SQL.format(marks=values, where=" AND ".join(where), having=having)
-    with connection.cursor() as cursor:
+        at_risk_params.append(at_risk_level)
+    full = at_risk_level is None
+    sql = _VALUATION_SQL.format(
+        marks=values,
+        position_where=where_sql.format(id="p.account_id"),
+        where=where_sql.format(id="a.id"),
+        at_risk=at_risk,
+        sums=_VALUATION_SUMS if full else "",
+        held_sums=", h.pnl, h.im" if full else "",
+        valued_materialized="" if full else "MATERIALIZED ",
+        sums_from="v" if full else "s",
+        rest_sums="" if full else _VALUATION_REST_SUMS,
+    )
+    params: list = [v for pair in marks.items() for v in pair]
+    params += where_params + where_params + at_risk_params
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The planner cannot foresee how few accounts come through the level, so it
+        # prices the per-account sums as if all did, and would spend longer compiling
+        # the statement (JIT) than running it.
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
-        return [AccountValuation(*row) for row in cursor.fetchall()]
+        rows = cursor.fetchall()
+        cursor.execute("SET LOCAL jit TO DEFAULT")
+    return [AccountValuation(*row) for row in rows]
 
 
 def _account_valuations_one_by_one(

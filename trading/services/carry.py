@@ -428,7 +428,7 @@ charges AS MATERIALIZED (
         CASE WHEN c.v > 0 THEN least(c.v, greatest(cash.amount, 0)) ELSE c.v END AS paid,
         a.kind = ANY(%(user_kinds)s) AS cached
     FROM amounts c
-    JOIN trading_account a ON a.id = c.account_id
+    JOIN trading_account a ON a.id = c.account_id AND a.id = ANY(%(accounts)s)
     CROSS JOIN LATERAL (
         SELECT CASE WHEN a.kind = ANY(%(user_kinds)s) THEN coalesce(
             (SELECT b.amount FROM trading_balance b
@@ -438,12 +438,10 @@ charges AS MATERIALIZED (
              WHERE l.account_id = a.id AND l.asset = a.currency), 0)
         END AS amount
     ) cash
-    -- An entry written by an earlier run of the period: the position is skipped here
-    -- (cheaper than a conflict); ON CONFLICT below is the unique key's own guard.
-    WHERE c.v <> 0 AND NOT EXISTS (
-        SELECT 1 FROM trading_journalentry j
-        WHERE j.idempotency_key = %(key_before)s || c.id || %(key_after)s
-    )
+    -- An entry written by an earlier run of the period is found by ON CONFLICT below,
+    -- one probe of the unique key's index each: a NOT EXISTS here, joined by hash as
+    -- the session's settings ask, would read the whole journal once per batch.
+    WHERE c.v <> 0
 ),
 entries AS (
     INSERT INTO trading_journalentry (id, kind, memo, created_by_id, idempotency_key, created_at)
