@@ -14,8 +14,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def production_environment(**overrides: str) -> dict[str, str]:
-    """Production's settings on plain HTTP on this machine: its pool, no test prefixes."""
+    """Production's settings on plain HTTP on this machine: its pool, no test prefixes.
+
+    The cache and the metrics get a key prefix of their own run: a bench's throwaway
+    database numbers its users and ticks from 1 again, and must not meet an earlier
+    run's throttle counts or quotes in Redis.
+    """
+    run = f"shortbook-bench-{secrets.token_hex(4)}"
     return {
+        "CACHE_KEY_PREFIX": run,
+        "METRICS_KEY_PREFIX": f"{run}:metrics:",
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
