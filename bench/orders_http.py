@@ -7,13 +7,18 @@ processes (uvicorn on ``config.asgi``, or with ``--server gunicorn`` gunicorn's
 threaded workers on ``config.wsgi``), and has 32 concurrent clients send
 ``POST /api/v1/orders`` (small market orders, buys and sells, spread over the six
 instruments) for a fixed time. Prints orders a second and latency percentiles, and
-checks the ledger afterwards.
+checks the ledger afterwards. On Linux it also prints the CPU time the web processes
+and the database's backends spent while the clients ran, per order placed: on a
+shared machine that figure holds where orders a second follow the neighbours' load.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sb_bench \\
     REDIS_URL=redis://127.0.0.1:6379/7 .venv/bin/python -m bench.orders_http
 
-Options: ``--seconds``, ``--clients``, ``--workers``, ``--server {uvicorn,gunicorn}``
-and ``--threads`` (gunicorn threads per worker).
+Options: ``--seconds``, ``--clients``, ``--workers``, ``--server {uvicorn,gunicorn}``,
+``--threads`` (gunicorn threads per worker) and ``--connections``: ``persistent`` (the
+default) keeps each thread's database connection open between requests, as production
+does with its pool; ``per-request`` opens one for every request, as the test settings
+alone would.
 """
 
 import argparse
@@ -58,6 +63,23 @@ def _seed(clients: int) -> list[str]:
     return [api_key_issue(user=UserFactory(), scope="trade").key for _ in range(clients)]
 
 
+def _server_database_url(settings: dict, *, connections: str = "persistent") -> str:
+    """The URL the web server connects with: the throwaway database, reused or not.
+
+    The test settings close a request's connection when it ends; production keeps
+    connections open (a pool, or ``CONN_MAX_AGE``), so ``persistent`` asks for
+    connections kept 60 s and checked before reuse, as production's settings do without
+    a pool.
+    """
+    url = (
+        f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:"
+        f"{settings['PORT'] or 5432}/{settings['NAME']}"
+    )
+    if connections == "persistent":
+        url += "?conn_max_age=60&conn_health_checks=true"
+    return url
+
+
 def _server(
     port: int, workers: int, database: str, *, server: str = "uvicorn", threads: int = THREADS
 ) -> subprocess.Popen:
@@ -81,6 +103,55 @@ def _server(
     return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
         command, cwd=ROOT, env=env, start_new_session=True
     )
+
+
+def _cpu_seconds(pids) -> dict[int, float]:
+    """User and system CPU time of each live process in ``pids``, from /proc (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    seconds = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # Gone, or no /proc: left out.
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return seconds
+
+
+def _process_tree(root: int) -> list[int]:
+    """``root`` and its descendants (uvicorn's or gunicorn's workers)."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    tree, queue = [], [root]
+    while queue:
+        pid = queue.pop()
+        tree.append(pid)
+        queue += parents.get(pid, [])
+    return tree
+
+
+def _database_backends(database: str) -> list[int]:
+    """The PostgreSQL backends connected to ``database`` (the server's, mostly)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [database],
+        )
+        pids = [row[0] for row in cursor.fetchall()]
+    connection.close()
+    return pids
+
+
+def _cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds spent between two readings; a process first seen after counts whole."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
 def _wait_until_up(port: int, timeout: float = 60.0) -> None:
@@ -128,6 +199,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=WORKERS)
     parser.add_argument("--server", choices=("uvicorn", "gunicorn"), default="uvicorn")
     parser.add_argument("--threads", type=int, default=THREADS, help="gunicorn only")
+    parser.add_argument(
+        "--connections", choices=("persistent", "per-request"), default="persistent"
+    )
     options = parser.parse_args()
     if options.server == "gunicorn" and importlib.util.find_spec("gunicorn") is None:
         raise SystemExit("gunicorn is not installed.")
@@ -139,10 +213,7 @@ def main() -> int:
     with throwaway_database():
         keys = _seed(options.clients)
         settings = connection.settings_dict
-        database = (
-            f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:"
-            f"{settings['PORT'] or 5432}/{settings['NAME']}"
-        )
+        database = _server_database_url(settings, connections=options.connections)
         connection.close()
         port = _free_port()
         server = _server(
@@ -150,6 +221,8 @@ def main() -> int:
         )
         try:
             _wait_until_up(port)
+            web_before = _cpu_seconds(_process_tree(server.pid))
+            db_before = _cpu_seconds(_database_backends(settings["NAME"]))
             latencies: list[float] = []
             statuses: dict[int, int] = {}
             lock = threading.Lock()
@@ -166,6 +239,8 @@ def main() -> int:
             for thread in threads:
                 thread.join()
             wall = time.monotonic() - started
+            web_cpu = _cpu_spent(web_before, _cpu_seconds(_process_tree(server.pid)))
+            db_cpu = _cpu_spent(db_before, _cpu_seconds(_database_backends(settings["NAME"])))
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
@@ -178,13 +253,17 @@ def main() -> int:
         f"gunicorn {options.workers} workers x {options.threads} threads"
         if options.server == "gunicorn"
         else f"uvicorn {options.workers} workers"
-    )
+    ) + f", {options.connections} connections"
     print(f"{options.clients} clients, {served_by}, {wall:.1f} s")
     print(f"Responses: {dict(sorted(statuses.items()))}")
     print(f"Orders placed: {rate:.1f} a second")
     print(f"Latency: p50 {statistics.median(ordered):.1f} ms, p95 "
           f"{ordered[int(len(ordered) * 0.95) - 1]:.1f} ms, p99 {p99:.1f} ms, "
           f"max {ordered[-1]:.1f} ms")  # fmt: skip
+    placed = statuses.get(201, 0)
+    if placed and web_cpu:
+        print(f"CPU per order placed: web processes {web_cpu / placed * 1000:.1f} ms, "
+              f"PostgreSQL backends {db_cpu / placed * 1000:.1f} ms")  # fmt: skip
     print(f"Ledger: {'balanced' if not problems else problems[:3]}")
     met = rate >= TARGET_RATE and p99 <= TARGET_P99_MS and not problems
     print(f"Targets ({TARGET_RATE:.0f} orders a second, p99 {TARGET_P99_MS:.0f} ms): "

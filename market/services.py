@@ -604,7 +604,7 @@ def trade_record(
     the price levels it swept.
     """
     at = at or timezone.now()
-    trade = Trade.objects.create(
+    trade = Trade(
         instrument=instrument,
         price=price,
         quantity=quantity,
@@ -612,9 +612,33 @@ def trade_record(
         is_whale=(order_notional or price * quantity) >= instrument.whale_notional,
         created_at=at,
     )
-    candles_add_volume(instrument=instrument, quantity=quantity, at=at)
+    if connection.vendor == "postgresql":
+        # One round trip for both writes: every order's fill passes through here.
+        trade.pk = _trade_insert_with_volume(trade)
+    else:
+        trade.save(force_insert=True)
+        candles_add_volume(instrument=instrument, quantity=quantity, at=at)
     events.trade_recorded(trade=trade)
     return trade
+
+
+def _trade_insert_with_volume(trade: Trade) -> int:
+    """Insert the trade and add its quantity to the open candles in one statement."""
+    spans = ", ".join(["(%s, %s)"] * len(CANDLE_SPANS))
+    sql = (
+        "WITH volume AS (UPDATE market_candle SET volume = volume + %s "  # noqa: S608
+        f"WHERE instrument_id = %s AND (interval, open_time) IN ({spans})) "
+        "INSERT INTO market_trade (instrument_id, price, quantity, taker_side, is_whale, "
+        "created_at) VALUES (%s, %s, %s, %s, %s, %s) RETURNING id"
+    )
+    params = [trade.quantity, trade.instrument_id]
+    for interval in CANDLE_SPANS:
+        params += [interval, candle_open_time(trade.created_at, interval)]
+    params += [trade.instrument_id, trade.price, trade.quantity, trade.taker_side,
+               trade.is_whale, trade.created_at]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
 
 
 def candles_add_volume(*, instrument: Instrument, quantity: Decimal, at: datetime) -> None:

@@ -208,7 +208,7 @@ def orderbook_data(instrument) -> dict | None:
 
 
 def _order_data(order_id: int) -> dict | None:
-    from trading.api.serializers import OrderOutputSerializer
+    from trading.api.serializers import order_data
     from trading.models import Order
 
     order = (
@@ -217,7 +217,7 @@ def _order_data(order_id: int) -> dict | None:
         .filter(pk=order_id)
         .first()
     )
-    return None if order is None else OrderOutputSerializer(order).data
+    return None if order is None else order_data(order)
 
 
 def _fill_data(fill_id: int) -> dict | None:

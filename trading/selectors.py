@@ -19,6 +19,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    prefetch_related_objects,
 )
 from django.utils import timezone
 
@@ -214,24 +215,62 @@ def position_view_get(*, account: Account, instrument: Instrument) -> PositionVi
     raise NotFound(f"There is no open position in {instrument.symbol}.")
 
 
-def open_orders_margin(*, account: Account) -> Decimal:
-    """Margin that resting limit orders hold: what they would need if they filled."""
+def open_orders_margin(*, account: Account, leverages: dict[int, Decimal] | None = None) -> Decimal:
+    """Margin that resting limit orders hold: what they would need if they filled.
+
+    ``leverages`` is the account's leverage by instrument id, from all its positions
+    (flat ones too), when the caller has read them.
+    """
+    if leverages is not None and connection.vendor == "postgresql":
+        return _open_orders_margin_at(account.pk, leverages)
     total = Decimal(0)
-    # The account's leverage on each order's instrument, in the same query.
-    positions = Position.objects.filter(account=account, instrument=OuterRef("instrument"))
     orders = (
-        resting_orders()
-        .filter(account=account, reduce_only=False)
-        .select_related("instrument")
-        .annotate(position_leverage=Subquery(positions.values("leverage")[:1]))
+        resting_orders().filter(account=account, reduce_only=False).select_related("instrument")
     )
+    if leverages is None:
+        # The account's leverage on each order's instrument, in the same query.
+        positions = Position.objects.filter(account=account, instrument=OuterRef("instrument"))
+        orders = orders.annotate(position_leverage=Subquery(positions.values("leverage")[:1]))
     for order in orders:
         notional = order.remaining_quantity * order.price
         if order.instrument.kind == Instrument.Kind.OPTION:
             if order.side == Order.Side.BUY:
                 total += notional
             continue
-        leverage = order.position_leverage or default_leverage(order.instrument)
+        leverage = (
+            order.position_leverage if leverages is None else leverages.get(order.instrument_id)
+        )
+        total += notional / (leverage or default_leverage(order.instrument))
+    return total
+
+
+# ``resting_orders`` of one account that can add to a position, with what their margin
+# needs, in the order ``open_orders_margin`` sums them.
+_OPEN_ORDERS_MARGIN_SQL = """
+SELECT o.instrument_id, i.kind, i.max_leverage, o.side, o.quantity - o.filled_quantity, o.price
+FROM trading_order o
+JOIN market_instrument i ON i.id = o.instrument_id
+WHERE o.account_id = %s AND NOT o.reduce_only AND o.price IS NOT NULL
+    AND o.status IN ('new', 'partially_filled', 'triggered')
+    AND (o.type = 'limit' OR o.triggered_at IS NOT NULL)
+ORDER BY o.created_at DESC, o.id DESC
+"""
+
+
+def _open_orders_margin_at(account_id: int, leverages: dict[int, Decimal]) -> Decimal:
+    """``open_orders_margin`` in one plain statement, for the order path's margin check."""
+    total = Decimal(0)
+    with connection.cursor() as cursor:
+        cursor.execute(_OPEN_ORDERS_MARGIN_SQL, [account_id])
+        rows = cursor.fetchall()
+    for instrument_id, kind, max_leverage, side, remaining, price in rows:
+        notional = remaining * price
+        if kind == Instrument.Kind.OPTION:
+            if side == Order.Side.BUY:
+                total += notional
+            continue
+        # As ``default_leverage`` when the account has no position row there.
+        leverage = leverages.get(instrument_id) or min(DEFAULT_LEVERAGE, max_leverage)
         total += notional / leverage
     return total
 
@@ -270,13 +309,30 @@ def margin_mode_get(*, account: Account, instrument: Instrument) -> str:
     return mode or Position.MarginMode.CROSS
 
 
-def account_summary(*, account: Account, quotes: dict | None = None) -> AccountSummary:
-    """Cash, equity at the mark, the margin in use and what is available for new orders."""
-    cash = account_cash(account=account)
-    views = position_views(account=account, quotes=quotes, cash=cash)
+def account_summary(
+    *, account: Account, quotes: dict | None = None, cash: Decimal | None = None
+) -> AccountSummary:
+    """Cash, equity at the mark, the margin in use and what is available for new orders.
+
+    ``cash`` is the account's cash when the caller holds its lock and has just read
+    it. Liquidation prices play no part, so the positions are valued without them.
+    """
+    if cash is None:
+        cash = account_cash(account=account)
+    quotes = {} if quotes is None else quotes
+    # Flat positions too: they carry the account's leverage for its resting orders.
+    positions = list(
+        Position.objects.filter(account=account)
+        .select_related("instrument", "instrument__underlying")
+        .order_by("instrument__symbol")
+    )
+    held = [position for position in positions if position.quantity != 0]
+    prefetch_related_objects([position.instrument for position in held], "tiers")
+    views = [_position_view(position, quotes) for position in held]
     equity = cash + sum((v.value for v in views), Decimal(0))
+    leverages = {position.instrument_id: position.leverage for position in positions}
     margin_used = sum((v.initial_margin for v in views), Decimal(0)) + open_orders_margin(
-        account=account
+        account=account, leverages=leverages
     )
     return AccountSummary(
         account_id=account.pk,

@@ -47,6 +47,7 @@ from trading.api.serializers import (
     PositionOutputSerializer,
     TradeFilterSerializer,
     TradeListOutputSerializer,
+    order_data,
 )
 
 
@@ -158,8 +159,9 @@ def _account_for_read(request):
     """The user's paper account for a read that needs only its identity.
 
     Bots poll their positions and orders many times a minute; each poll would
-    otherwise spend a query finding the same account. Writes keep ``_account``: they
-    lock and read the row itself.
+    otherwise spend a query finding the same account. Placing an order takes it from
+    here too: ``order_place`` locks and reads the row itself. Other writes keep
+    ``_account``.
     """
     user = request.user
     key = PAPER_ACCOUNT_CACHE_KEY.format(user_id=user.pk, joined=user.date_joined.timestamp())
@@ -243,13 +245,12 @@ class OrderCollectionApi(APIView):
         serializer = OrderPlaceInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         order, created = services.order_place(
-            account=_account(request),
+            account=_account_for_read(request),
             request=serializer.order_request(),
             client_order_id=serializer.validated_data.get("client_order_id"),
         )
         return Response(
-            OrderOutputSerializer(order).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+            order_data(order), status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
 
     @extend_schema(

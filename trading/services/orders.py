@@ -544,7 +544,7 @@ def _order_place(
         _check_instrument(instrument, now)
     spec = mappers.instrument_spec(instrument)
     _check_sizes(instrument, spec, request)
-    _lock_accounts([account.pk])
+    taker = _lock_taker(account.pk, instrument)
     position = _position(account, instrument)
     if request.reduce_only and not _reduces(position.quantity, request.side):
         raise OrderRefused(
@@ -555,11 +555,13 @@ def _order_place(
         signed = request.quantity if request.side == Order.Side.BUY else -request.quantity
         after = position.quantity + signed
         grows = after != 0 and (abs(after) > abs(position.quantity) or after * signed > 0)
-        problem = education_selectors.trading_permission_problem(
+        # The rules limit only what opens or adds to a position: an order that reduces
+        # or closes one passes without asking for them.
+        problem = grows and education_selectors.trading_permission_problem(
             account.user_id,
             instrument,
-            leverage=position.leverage if grows else None,
-            side=request.side if grows and after < 0 else None,
+            leverage=position.leverage,
+            side=request.side if after < 0 else None,
         )
         if problem:
             raise OrderRefused(problem, code="permission_required")
@@ -587,7 +589,7 @@ def _order_place(
                 expire_at=request.expire_at,
                 post_only=request.post_only,
                 reduce_only=request.reduce_only,
-                sequence=_next_sequence(instrument),
+                sequence=taker.next_sequence,
             )
     except IntegrityError:
         if not client_order_id:
@@ -596,20 +598,48 @@ def _order_place(
         existing = Order.objects.get(account=account, client_order_id=client_order_id)
         return _idempotent(existing, fingerprint), False
 
+    # The cached balances of the accounts this order moves money for, read once under
+    # their locks and kept current by the journal entries: the margin check reads the
+    # account's cash from them.
+    balances: dict = {}
     if request.type in CONDITIONAL_TYPES:
         _arm_conditional(order, instrument, quote)
     else:
-        _execute(order, instrument, spec, quote, now, position=position)
-    _attach_exits(order, request)
+        _execute(
+            order,
+            instrument,
+            spec,
+            quote,
+            now,
+            position=position,
+            balances=balances,
+            system=taker.system,
+        )
+    _attached_known(order, _attach_exits(order, request))
+    held = balances.get((account.pk, account.currency)) if account.is_users else None
     _check_margin(
         account,
         order,
         position_before=position_before,
         position=position,
         quotes=_quotes_at(instrument, quote),
+        cash=held.amount if held is not None else None,
     )
     events.order_changed(order=order)
     return order, True
+
+
+def _attached_known(order: Order, exits: list[Order]) -> None:
+    """Remember a new order's attached exits, as ``prefetch_related("attached")`` would.
+
+    A new order's exits are exactly the ones just created, so reading them back (the
+    API's answer lists them) needs no query. They are kept in the model's ordering,
+    newest first.
+    """
+    attached = Order.objects.filter(parent=order)
+    attached._result_cache = exits[::-1]
+    attached._prefetch_done = True
+    order._prefetched_objects_cache = {"attached": attached}
 
 
 def _idempotent(existing: Order, fingerprint: str) -> Order:
@@ -628,6 +658,60 @@ def _lock_instrument(instrument_id: int) -> Instrument:
         .select_related("underlying")
         .get(pk=instrument_id)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Taker:
+    """What the ordering account's lock read with it.
+
+    The book's next time priority, and the platform's own accounts that an order's
+    fills post to (None until all of them exist).
+    """
+
+    next_sequence: int
+    system: dict[str, Account] | None
+
+
+# The book's sequences and the platform's accounts ride along with the account's lock.
+# Both are safe to read in this statement: only a holder of the instrument's lock (this
+# transaction, already) writes the instrument's sequences, and the platform's accounts
+# never change once created. The account's balance is not read here: a statement that
+# waited for the lock would return the balance as it was before the wait.
+_TAKER_LOCK_SQL = """
+SELECT a.*,
+    (SELECT MAX(o.sequence) FROM trading_order o WHERE o.instrument_id = %s) AS top_sequence,
+    (SELECT f.id FROM trading_account f WHERE f.system_code = %s) AS fees_id,
+    (SELECT m.id FROM trading_account m WHERE m.system_code = %s) AS market_id,
+    (SELECT i.id FROM trading_account i WHERE i.system_code = %s) AS insurance_id
+FROM trading_account a
+WHERE a.id = %s
+"""
+_POSTING_SYSTEM_CODES = (
+    Account.SystemCode.FEES,
+    Account.SystemCode.MARKET,
+    Account.SystemCode.INSURANCE,
+)
+
+
+def _lock_taker(account_id: int, instrument: Instrument) -> _Taker:
+    """Lock the ordering account's row (the caller holds the instrument's lock)."""
+    sql = _TAKER_LOCK_SQL
+    if transaction.get_connection().features.has_select_for_update:
+        sql += "FOR UPDATE OF a"  # The account alone: never the platform's hot rows.
+    params = [instrument.pk, *_POSTING_SYSTEM_CODES, account_id]
+    row = next(iter(Account.objects.raw(sql, params)), None)
+    if row is None:
+        raise Account.DoesNotExist(f"No account {account_id}.")
+    ids = (row.fees_id, row.market_id, row.insurance_id)
+    system = (
+        {
+            code: Account(pk=pk, kind=Account.Kind.SYSTEM, system_code=code)
+            for code, pk in zip(_POSTING_SYSTEM_CODES, ids, strict=True)
+        }
+        if None not in ids
+        else None
+    )
+    return _Taker(next_sequence=(row.top_sequence or 0) + 1, system=system)
 
 
 def _next_sequence(instrument: Instrument) -> int:
@@ -743,13 +827,17 @@ def _position(account: Account, instrument: Instrument) -> Position:
     return _account_position(account.pk, instrument)
 
 
+# A plain statement: every order locks one or two positions, and building this one
+# through the ORM costs more than running it.
+_POSITION_LOCK_SQL = "SELECT * FROM trading_position WHERE account_id = %s AND instrument_id = %s"
+
+
 def _account_position(account_id: int, instrument: Instrument) -> Position:
     """Lock the account's position in the instrument, creating it flat on first use."""
-    position = (
-        Position.objects.select_for_update()
-        .filter(account_id=account_id, instrument=instrument)
-        .first()
-    )
+    sql = _POSITION_LOCK_SQL
+    if transaction.get_connection().features.has_select_for_update:
+        sql += " FOR UPDATE"
+    position = next(iter(Position.objects.raw(sql, [account_id, instrument.pk])), None)
     if position is None:
         position = Position.objects.create(
             account_id=account_id,
@@ -827,12 +915,22 @@ def trigger_reference(order: Order, quote) -> Decimal:
 
 
 def _execute(
-    order: Order, instrument: Instrument, spec, quote, now: datetime, *, position=None
+    order: Order,
+    instrument: Instrument,
+    spec,
+    quote,
+    now: datetime,
+    *,
+    position=None,
+    balances: dict | None = None,
+    system: dict[str, Account] | None = None,
 ) -> None:
     """Match a market or limit order against the book and the outside market; persist it.
 
     ``position`` is the order's account's position in the instrument, when the caller
-    has already locked the account and read it; it is updated in place.
+    has already locked the account and read it; it is updated in place. ``balances``
+    collects the cached balances the order's journal entries read and update;
+    ``system`` holds the platform's accounts when the caller has read them.
     """
     taker_locked = position is not None
     if position is None:
@@ -864,6 +962,8 @@ def _execute(
         spec,
         result,
         positions={order.account_id: position} if taker_locked else None,
+        balances=balances,
+        system=system,
     )
 
 
@@ -881,12 +981,20 @@ def _signed_lots(position: Position, spec: engine.InstrumentSpec) -> int:
 
 
 def _persist_result(
-    order: Order, instrument: Instrument, spec, result, *, positions: dict | None = None
+    order: Order,
+    instrument: Instrument,
+    spec,
+    result,
+    *,
+    positions: dict | None = None,
+    balances: dict | None = None,
+    system: dict[str, Account] | None = None,
 ) -> None:
     """Write what matching decided: orders, fills, positions and the ledger.
 
     ``positions`` holds the positions already read under their accounts' locks, by
-    account id: those accounts are not locked again.
+    account id: those accounts are not locked again. ``balances`` and ``system`` are
+    passed on to ``_post_moves``.
     """
     if result.expired:
         Order.objects.filter(pk__in=result.expired).update(status=Order.Status.EXPIRED)
@@ -963,7 +1071,7 @@ def _persist_result(
     for maker in makers.values():
         maker.save()
     # What the insurance fund paid for this order's account, for a liquidation's record.
-    covered = _post_moves(instrument, moves, accounts=accounts)
+    covered = _post_moves(instrument, moves, accounts=accounts, balances=balances, system=system)
     order.insurance_covered = covered.get(order.account_id, Decimal(0))
 
 
@@ -1010,7 +1118,18 @@ def _record_fill(
     position.entry_price = change.position.entry_price.quantize(MONEY)
     position.realized_pnl += pnl
     position.fees_paid += fee
-    position.save()
+    position.save(
+        update_fields=[
+            "quantity",
+            "entry_price",
+            "isolated_margin",
+            "realized_pnl",
+            "fees_paid",
+            "premium_paid",
+            "opened_at",
+            "updated_at",
+        ]
+    )
     fill = Fill.objects.create(
         order=order,
         account_id=order.account_id,
@@ -1059,19 +1178,24 @@ def _post_moves(
     moves: dict[int, _AccountMoves],
     *,
     accounts: dict[int, Account] | None = None,
+    balances: dict | None = None,
+    system: dict[str, Account] | None = None,
 ) -> dict[int, Decimal]:
     """Post one balanced entry per account: fees to the platform, PnL and premiums.
 
     A realised loss larger than the account's cash is covered by the insurance fund,
     so a paper account never ends below zero. The caller holds the locks of the
     accounts in ``moves``; ``accounts`` may carry those rows already loaded.
+    ``balances`` (by account id and asset) receives the cached balances read here,
+    updated by the entries, so that the caller can read the cash they leave.
+    ``system`` holds the platform's fee, market and insurance accounts when the caller
+    has read them.
     """
     covered: dict[int, Decimal] = {}
     if not moves:
         return covered
-    system = _system_accounts(
-        Account.SystemCode.FEES, Account.SystemCode.MARKET, Account.SystemCode.INSURANCE
-    )
+    if system is None:
+        system = _system_accounts(*_POSTING_SYSTEM_CODES)
     fees = system[Account.SystemCode.FEES]
     market = system[Account.SystemCode.MARKET]
     insurance = system[Account.SystemCode.INSURANCE]
@@ -1079,7 +1203,8 @@ def _post_moves(
     missing = set(moves) - set(accounts)
     if missing:
         accounts.update(Account.objects.in_bulk(missing))
-    balances = _paper_balances(pk for pk in moves if accounts[pk].is_users)
+    balances = {} if balances is None else balances
+    balances.update(_paper_balances(pk for pk in moves if accounts[pk].is_users))
     for account_id, move in sorted(moves.items()):
         account = accounts[account_id]
         delta = move.pnl - move.fee - move.premium
@@ -1123,7 +1248,7 @@ def _post_moves(
     return covered
 
 
-def _attach_exits(order: Order, request: OrderRequest) -> None:
+def _attach_exits(order: Order, request: OrderRequest) -> list[Order]:
     """Create the attached stop-loss and take-profit: reduce-only, live once the entry fills."""
     exits = (
         (Order.Role.STOP_LOSS, request.stop_loss, Order.Type.STOP_MARKET, Order.Type.STOP_LIMIT),
@@ -1134,10 +1259,11 @@ def _attach_exits(order: Order, request: OrderRequest) -> None:
             Order.Type.TAKE_PROFIT_LIMIT,
         ),
     )
+    created = []
     for role, exit_, market_type, limit_type in exits:
         if exit_ is None:
             continue
-        Order.objects.create(
+        exit_order = Order.objects.create(
             account=order.account,
             instrument=order.instrument,
             side=Order.Side.BUY if order.side == Order.Side.SELL else Order.Side.SELL,
@@ -1151,6 +1277,8 @@ def _attach_exits(order: Order, request: OrderRequest) -> None:
             parent=order,
             sequence=_next_sequence(order.instrument),
         )
+        created.append(exit_order)
+    return created
 
 
 def _check_margin(
@@ -1160,11 +1288,13 @@ def _check_margin(
     position_before: Decimal,
     position: Position | None = None,
     quotes: dict | None = None,
+    cash: Decimal | None = None,
 ) -> None:
     """Refuse an order that leaves the account without enough margin, unless it only reduced.
 
     ``position`` is the account's position as this order left it, when the caller
-    holds it; ``quotes`` marks already known, by instrument id.
+    holds it; ``quotes`` marks already known, by instrument id; ``cash`` the
+    account's cash as this order left it, when the caller read it under the lock.
     """
     if position is None:
         position = Position.objects.get(account=account, instrument=order.instrument)
@@ -1180,7 +1310,7 @@ def _check_margin(
             f"{instrument.max_quantity.normalize()}.",
             code="position_limit",
         )
-    summary = selectors.account_summary(account=account, quotes=quotes)
+    summary = selectors.account_summary(account=account, quotes=quotes, cash=cash)
     if summary.available < 0:
         raise OrderRefused(
             f"Not enough margin: this order needs {(-summary.available).quantize(MONEY)} "
