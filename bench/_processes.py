@@ -108,6 +108,24 @@ def cpu_seconds(pids: list[int]) -> tuple[float, float]:
     return user / ticks, system / ticks
 
 
+def cpu_by_process(pids: list[int]) -> dict[int, float]:
+    """User and system CPU seconds of each live process in ``pids`` (Linux; gone ones left out)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    seconds = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return seconds
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds spent between two ``cpu_by_process`` readings; a newcomer counts whole."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
 def percentile(ordered: list[float], fraction: float) -> float:
     """The value at ``fraction`` of an ascending list (nearest rank)."""
     return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]

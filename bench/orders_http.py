@@ -26,16 +26,23 @@ import http.client
 import importlib.util
 import json
 import os
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 from bench._db import configure, throwaway_database
+from bench._processes import (
+    cpu_by_process,
+    cpu_spent,
+    database_url,
+    free_port,
+    process_tree,
+    start,
+    stop,
+    wait_until_up,
+)
 
 CLIENTS = 32
 SECONDS = 20.0
@@ -44,13 +51,6 @@ THREADS = 4
 TARGET_RATE = 200.0
 TARGET_P99_MS = 100.0
 SYMBOLS = ("BTC-PERP", "ETH-PERP", "BTC-USD", "ETH-USD", "BTC-CFD", "ETH-CFD")
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _seed(clients: int) -> list[str]:
@@ -63,7 +63,7 @@ def _seed(clients: int) -> list[str]:
     return [api_key_issue(user=UserFactory(), scope="trade").key for _ in range(clients)]
 
 
-def _server_database_url(settings: dict, *, connections: str = "persistent") -> str:
+def _server_database_url(*, connections: str = "persistent") -> str:
     """The URL the web server connects with: the throwaway database, reused or not.
 
     The test settings close a request's connection when it ends; production keeps
@@ -71,10 +71,7 @@ def _server_database_url(settings: dict, *, connections: str = "persistent") -> 
     connections kept 60 s and checked before reuse, as production's settings do without
     a pool.
     """
-    url = (
-        f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:"
-        f"{settings['PORT'] or 5432}/{settings['NAME']}"
-    )
+    url = database_url()
     if connections == "persistent":
         url += "?conn_max_age=60&conn_health_checks=true"
     return url
@@ -100,39 +97,7 @@ def _server(
         command = [sys.executable, "-m", "uvicorn", "config.asgi:application",
                    "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
                    "--log-level", "warning"]  # fmt: skip
-    return subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-        command, cwd=ROOT, env=env, start_new_session=True
-    )
-
-
-def _cpu_seconds(pids) -> dict[int, float]:
-    """User and system CPU time of each live process in ``pids``, from /proc (Linux)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    seconds = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # Gone, or no /proc: left out.
-        seconds[pid] = (int(fields[11]) + int(fields[12])) / tick
-    return seconds
-
-
-def _process_tree(root: int) -> list[int]:
-    """``root`` and its descendants (uvicorn's or gunicorn's workers)."""
-    parents = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    tree, queue = [], [root]
-    while queue:
-        pid = queue.pop()
-        tree.append(pid)
-        queue += parents.get(pid, [])
-    return tree
+    return start(command, env)
 
 
 def _database_backends(database: str) -> list[int]:
@@ -147,24 +112,6 @@ def _database_backends(database: str) -> list[int]:
         pids = [row[0] for row in cursor.fetchall()]
     connection.close()
     return pids
-
-
-def _cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
-    """CPU seconds spent between two readings; a process first seen after counts whole."""
-    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
-
-
-def _wait_until_up(port: int, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/api/v1/instruments")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("The server did not come up.")
 
 
 def _client(port, key, index, stop_at, latencies, statuses, lock):
@@ -213,16 +160,16 @@ def main() -> int:
     with throwaway_database():
         keys = _seed(options.clients)
         settings = connection.settings_dict
-        database = _server_database_url(settings, connections=options.connections)
+        database = _server_database_url(connections=options.connections)
         connection.close()
-        port = _free_port()
+        port = free_port()
         server = _server(
             port, options.workers, database, server=options.server, threads=options.threads
         )
         try:
-            _wait_until_up(port)
-            web_before = _cpu_seconds(_process_tree(server.pid))
-            db_before = _cpu_seconds(_database_backends(settings["NAME"]))
+            wait_until_up(port, path="/api/v1/instruments")
+            web_before = cpu_by_process(process_tree(server.pid))
+            db_before = cpu_by_process(_database_backends(settings["NAME"]))
             latencies: list[float] = []
             statuses: dict[int, int] = {}
             lock = threading.Lock()
@@ -239,11 +186,10 @@ def main() -> int:
             for thread in threads:
                 thread.join()
             wall = time.monotonic() - started
-            web_cpu = _cpu_spent(web_before, _cpu_seconds(_process_tree(server.pid)))
-            db_cpu = _cpu_spent(db_before, _cpu_seconds(_database_backends(settings["NAME"])))
+            web_cpu = cpu_spent(web_before, cpu_by_process(process_tree(server.pid)))
+            db_cpu = cpu_spent(db_before, cpu_by_process(_database_backends(settings["NAME"])))
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+            stop(server, timeout=30)
         problems = ledger_problems()
 
     ordered = sorted(latencies)
