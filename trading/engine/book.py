@@ -53,18 +53,21 @@ COMPACTION_SLACK = 64
 
 
 class _Node:
-    """One resting order in a level's linked list."""
+    """One resting order in a level's linked list.
+
+    `OrderBook._rest` sets every slot: with no `__init__`, building a node runs
+    no Python code, which nearly halves its cost on the busiest path.
+    """
 
     __slots__ = ("account_id", "level", "next", "order", "order_id", "prev", "remaining")
 
-    def __init__(self, order: Order, remaining: int, level: "_Level") -> None:
-        self.order = order
-        self.order_id = order.id
-        self.account_id = order.account_id
-        self.remaining = remaining
-        self.level = level
-        self.prev: _Node | None = None
-        self.next: _Node | None = None
+    account_id: int
+    level: "_Level"
+    next: "_Node | None"
+    order: Order
+    order_id: int
+    prev: "_Node | None"
+    remaining: int
 
 
 class _Level:
@@ -192,6 +195,12 @@ class OrderBook:
         price = order.price_ticks
         levels = book_side.levels
         level = levels.get(price)  # type: ignore[arg-type]
+        node = _Node()
+        node.order = order
+        node.order_id = order_id = order.id
+        node.account_id = order.account_id
+        node.remaining = remaining
+        node.next = None
         if level is None:
             level = _Level(price, book_side)  # type: ignore[arg-type]
             levels[price] = level  # type: ignore[index]
@@ -199,17 +208,17 @@ class OrderBook:
             heappush(heap, price * book_side.sign)  # type: ignore[operator]
             if len(heap) > 2 * len(levels) + COMPACTION_SLACK:
                 book_side.compact()
-            node = _Node(order, remaining, level)
+            node.prev = None
             level.head = node
         else:
-            node = _Node(order, remaining, level)
             tail = level.tail
             tail.next = node  # type: ignore[union-attr]
             node.prev = tail
+        node.level = level
         level.tail = node
         level.quantity += remaining
         level.count += 1
-        self._nodes[order.id] = node
+        self._nodes[order_id] = node
         if order.expire_at is not None:
             heappush(self._expiries, (order.expire_at, order.sequence, order.id))
 

@@ -112,9 +112,10 @@ def match(
     nodes = book._nodes
     if order_id in nodes:
         raise EngineError("duplicate_order_id", f"order {order_id} already rests")
-    if order.sequence <= book.last_sequence:
-        raise EngineError("sequence_not_increasing", f"sequence {order.sequence} is too low")
-    book.last_sequence = order.sequence
+    sequence = order.sequence
+    if sequence <= book.last_sequence:
+        raise EngineError("sequence_not_increasing", f"sequence {sequence} is too low")
+    book.last_sequence = sequence
     expired = _EMPTY if now is None else book.expire(now)
     tif = order.time_in_force
     quantity = order.quantity_lots
@@ -126,26 +127,21 @@ def match(
     sign = book_side.sign
     limit_key = NO_LIMIT if limit is None else limit * sign
 
-    # The outside market as keys: first level o_key, last o_last_key, step apart.
-    o_key = o_last_key = BEYOND
-    step = depth = 0
+    # The outside market's best level as a key; the rest of it is read once it is reached.
+    o_key = BEYOND
     if outside is not None and outside.levels:
-        step = outside.level_step_ticks
-        depth = outside.depth_per_level_lots
         if sign == 1:
             o_key = outside.reference_price_ticks + outside.half_spread_ticks
-            o_last_key = o_key + (outside.levels - 1) * step
         else:
             first = outside.reference_price_ticks - outside.half_spread_ticks
             if first >= 1:
                 o_key = -first
-                o_last_key = o_key + (min(outside.levels, (first - 1) // step + 1) - 1) * step
 
     heap = book_side.heap
     levels = book_side.levels
     while heap:
-        if heap[0] * sign in levels:
-            u_key = heap[0]
+        u_key = heap[0]
+        if u_key * sign in levels:
             break
         heappop(heap)
     else:
@@ -166,6 +162,16 @@ def match(
         )
     if order.post_only:
         return _rejected(order_id, quantity, expired, RejectReason.POST_ONLY_WOULD_TAKE)
+    # The outside market as keys: first level o_key, last o_last_key, step apart.
+    o_last_key = o_key
+    step = depth = 0
+    if outside is not None and o_key < BEYOND:
+        step = outside.level_step_ticks
+        depth = outside.depth_per_level_lots
+        if sign == 1:
+            o_last_key = o_key + (outside.levels - 1) * step
+        else:
+            o_last_key = o_key + (min(outside.levels, (-o_key - 1) // step + 1) - 1) * step
     account_id = order.account_id
     if tif is _FOK:
         available = _available(

@@ -16,10 +16,10 @@ Rules of this module:
 - Timestamps (`expire_at`, `now`) are numbers the caller chooses (epoch seconds,
   say); the engine compares them and never reads a clock.
 - `Fill` and `MatchResult` are built on the matching hot path by `new_fill` and
-  `new_match_result`: they fill in a mutable twin class with the same slots and
-  then switch its `__class__`, which skips the frozen dataclass's per-field
-  `object.__setattr__` (four times faster). The result is the same frozen value
-  the class constructor builds.
+  `new_match_result`: they fill in a mutable subclass that adds no slots and
+  then switch its `__class__` to the frozen class, which skips the frozen
+  dataclass's per-field `object.__setattr__` (about six times faster). The
+  result is the same frozen value the class constructor builds.
 """
 
 from dataclasses import dataclass
@@ -372,16 +372,28 @@ class BookDepth:
     asks: tuple[DepthLevel, ...]
 
 
-class _FillDraft:
-    """A mutable twin of `Fill` with the same slots: filled in, then made a `Fill`."""
+class _FillDraft(Fill):
+    """A mutable `Fill` that adds no slots: filled in, then made a `Fill`.
 
-    __slots__ = Fill.__slots__  # type: ignore[attr-defined]
+    Being a subclass with the same layout, switching its `__class__` to `Fill`
+    needs no comparison of slot names. `object`'s own `__init__`, `__setattr__`
+    and `__delattr__` replace the dataclass's, so building one runs no Python
+    code and each field is set by a plain slot store.
+    """
+
+    __slots__ = ()
+    __init__ = object.__init__
+    __setattr__ = object.__setattr__
+    __delattr__ = object.__delattr__
 
 
-class _MatchResultDraft:
-    """A mutable twin of `MatchResult` with the same slots."""
+class _MatchResultDraft(MatchResult):
+    """A mutable `MatchResult` that adds no slots (see `_FillDraft`)."""
 
-    __slots__ = MatchResult.__slots__  # type: ignore[attr-defined]
+    __slots__ = ()
+    __init__ = object.__init__
+    __setattr__ = object.__setattr__
+    __delattr__ = object.__delattr__
 
 
 def new_fill(
@@ -406,7 +418,7 @@ def new_fill(
     fill.quantity_lots = quantity_lots
     fill.maker_remaining_lots = maker_remaining_lots
     fill.liquidity = liquidity
-    # Same slots in the same order, so Python allows the switch; from here on it is frozen.
+    # The same layout as its base, so Python allows the switch; from here on it is frozen.
     fill.__class__ = Fill  # type: ignore[assignment]
     return fill  # type: ignore[return-value]
 
