@@ -258,11 +258,12 @@ def trading_permission_problem(
     would trade at; ``side`` is ``"sell"`` when the order opens or adds to a short.
     Staff set the rules per instrument kind in the admin; no rule means no limit.
     """
+    # Asked before every order that opens or adds to a position: the rule alone, one row
+    # by its unique kind; its quizzes' guides are read only to word a refusal.
     rule = (
-        TradingPermissionRule.objects.select_related(
-            "leverage_quiz__guide", "sell_options_quiz__guide"
-        )
-        .filter(instrument_kind=instrument.kind)
+        TradingPermissionRule.objects.filter(instrument_kind=instrument.kind)
+        .order_by()
+        .only("instrument_kind", "leverage_above", "leverage_quiz_id", "sell_options_quiz_id")
         .first()
     )
     if rule is None:
@@ -314,11 +315,12 @@ def trading_permission_notes(*, user, instrument: Instrument) -> list[Permission
     """
     if not (user and user.is_authenticated):
         return []
+    # Asked before every order that opens or adds to a position: the rule alone, one row
+    # by its unique kind; its quizzes' guides are read only to word a refusal.
     rule = (
-        TradingPermissionRule.objects.select_related(
-            "leverage_quiz__guide", "sell_options_quiz__guide"
-        )
-        .filter(instrument_kind=instrument.kind)
+        TradingPermissionRule.objects.filter(instrument_kind=instrument.kind)
+        .order_by()
+        .only("instrument_kind", "leverage_above", "leverage_quiz_id", "sell_options_quiz_id")
         .first()
     )
     if rule is None:
