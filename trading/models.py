@@ -131,13 +131,31 @@ class JournalEntry(models.Model):
         blank=True,
         related_name="+",
         help_text="The staff member or user who asked for this entry, if a person did.",
+        db_index=False,  # Indexed where set only: see Meta.
     )
-    idempotency_key = models.CharField(max_length=128, null=True, blank=True, unique=True)
+    # NULL for an entry without a key: unlike "", NULLs never collide in the unique constraint.
+    idempotency_key = models.CharField(max_length=128, null=True, blank=True)  # noqa: DJ001
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name_plural = "journal entries"
+        # The key is looked up whole, never by prefix in a query that must be fast: a
+        # unique constraint, unlike ``unique=True``, adds no second (LIKE) index that
+        # every entry written would update. Most entries (every carry charge) are
+        # nobody's request, so only those with a ``created_by`` are indexed by it.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idempotency_key"], name="trading_journalentry_idempotency_key"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_by"],
+                condition=models.Q(created_by__isnull=False),
+                name="trading_journalentry_by_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"#{self.pk} {self.get_kind_display()}"
@@ -147,7 +165,10 @@ class JournalLine(models.Model):
     """One side of a journal entry: a signed amount of one asset on one account."""
 
     entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines")
+    # Found through the (account, asset, entry) index below, which starts with it.
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
     asset = models.CharField(max_length=12)
     amount = amount_field()
 
@@ -449,7 +470,10 @@ class Notification(models.Model):
         FUNDING = "funding", "Funding"
         SETTLEMENT = "settlement", "Settlement"
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="notifications")
+    # Found through the (account, -created_at) index below, which starts with it.
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="notifications", db_index=False
+    )
     kind = models.CharField(max_length=32, choices=Kind.choices)
     title = models.CharField(max_length=200)
     message = models.TextField(blank=True)

@@ -9,7 +9,7 @@ from market import services as market_services
 from tests.factories.market import btc_market, move
 from tests.trading.test_tasks import eager, fixed_rate, place, stop_of  # noqa: F401
 from trading import selectors, services, tasks
-from trading.models import Account, Liquidation, Notification, Order
+from trading.models import Account, JournalEntry, Liquidation, Notification, Order, Position
 from trading.services.orders import Exit
 
 pytestmark = pytest.mark.django_db
@@ -175,23 +175,25 @@ def test_a_liquidation_is_notified_and_emailed(leveraged_short, market, run_risk
 
 
 @pytest.mark.usefixtures("eager")
-def test_funding_is_notified_to_each_position_once(market, user_factory):
+def test_funding_is_charged_to_each_position_once_without_a_notification(market, user_factory):
+    """A carrying charge shows in the ledger and the position's costs, not as a notification."""
     short = selectors.paper_account_for_user(user=user_factory())
     long = selectors.paper_account_for_user(user=user_factory())
     place(short, side="sell")
     place(long, side="buy")
     fixed_rate(market["BTC-PERP"])
+    told_before = Notification.objects.count()
 
     tasks.funding_apply_due.apply()
     tasks.funding_apply_due.apply()
 
-    funded = Notification.objects.filter(kind=Notification.Kind.FUNDING)
-    assert funded.count() == 2
     payment = (Decimal("0.1") * Decimal("50000") * Decimal("0.0001")).quantize(Decimal("1e-8"))
-    assert Decimal(funded.get(account=short).data["amount"]) == payment
-    assert Decimal(funded.get(account=long).data["amount"]) == -payment
-    assert "received" in funded.get(account=short).title
-    assert "paid" in funded.get(account=long).title
+    funding = JournalEntry.objects.filter(kind=JournalEntry.Kind.FUNDING)
+    assert funding.count() == 2
+    assert Position.objects.get(account=short).funding_paid == -payment
+    assert Position.objects.get(account=long).funding_paid == payment
+    assert Notification.objects.count() == told_before
+    assert not Notification.objects.filter(kind=Notification.Kind.FUNDING).exists()
 
 
 @pytest.mark.usefixtures("eager")

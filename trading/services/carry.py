@@ -18,6 +18,10 @@ schedule. Rules of this module:
   goes below zero.
 - Amounts are quantized to the ledger's eight places; one that rounds to zero
   posts nothing.
+- A carrying charge (funding, borrow interest, financing) is told through the
+  ledger, the position's cost fields and the stream (its position and account), not
+  by a notification each: a round would write one per position every period.
+  Settlement, which ends a position, is notified.
 - On PostgreSQL the carrying charges post in a few statements per ROUND_BATCH
   positions, the engine's arithmetic done in SQL with its rounding, so a round over
   100,000 positions is not 100,000 round trips; the embedded default (SQLite) posts
@@ -41,12 +45,11 @@ from trading.models import (
     USER_KINDS,
     Account,
     JournalEntry,
-    Notification,
     Order,
     Position,
 )
 from trading.services.ledger import Posting, _lock_accounts, _system_account, journal_post
-from trading.services.notifications import carry_notification, notifications_create_many
+from trading.services.notifications import notifications_create_many, settlement_notification
 from trading.services.orders import MONEY, _lock_instrument, _quote
 
 # The platform lists no benchmark rate (SOFR, say) for its CFDs: ``financing_rate``
@@ -175,9 +178,8 @@ def instrument_settle(*, instrument: Instrument) -> int:
         settled += 1
         # Told even when nothing was paid: a worthless option expiring is news too.
         told.append(
-            carry_notification(
+            settlement_notification(
                 account_id=position.account_id,
-                kind=Notification.Kind.SETTLEMENT,
                 symbol=instrument.symbol,
                 amount=(-cash).quantize(MONEY),
                 detail=f"{instrument.symbol} settled in cash at {settlement.normalize()}",
@@ -210,7 +212,6 @@ class _Round:
     steps: tuple[tuple[str, int], ...]
     params: dict[str, Decimal]
     shorts_only: bool = False
-    notify: str | None = None  # The notification's detail, for a round users are told of.
 
     def key_for(self, position_id: int) -> str:
         return f"{self.key[0]}{position_id}{self.key[1]}"
@@ -240,7 +241,6 @@ def _funding_round(*, instrument: Instrument, funding_rate: FundingRate) -> _Rou
         amount=lambda quantity: engine.funding_payment(_side_of(quantity), quantity, mark, rate),
         steps=(("abs(q) * %(mark)s", 1), ("v * %(rate)s", 1), ("v * sign(q)", 1)),
         params={"mark": mark, "rate": rate},
-        notify=f"Funding at {at}, rate {rate.normalize()}",
     )
 
 
@@ -320,22 +320,16 @@ def _round_post_one_by_one(charge: _Round) -> int:
     """``_round_post`` a position at a time, each one journal entry through the ledger."""
     ledger = _Ledger.load()
     charged = 0
-    told = []
     for position in _open_positions(charge.instrument, shorts_only=charge.shorts_only):
-        amount = charge.amount(position.quantity)
-        posted = _charge(
+        charged += _charge(
             position,
-            amount,
+            charge.amount(position.quantity),
             cost_field=charge.cost_field,
             kind=charge.kind,
             key=charge.key_for(position.pk),
             memo=charge.memo_for(position.quantity),
             ledger=ledger,
         )
-        if posted and charge.notify is not None:
-            told.append(_notification(charge, position.account_id, amount.quantize(MONEY)))
-        charged += posted
-    notifications_create_many(notifications=told)
     return charged
 
 
@@ -347,7 +341,7 @@ def _round_post_in_batches(charge: _Round) -> int:
     writes its journal entries (``ON CONFLICT DO NOTHING`` on the idempotency key:
     an entry already written, by an earlier run of the period, charges nobody), the
     entries' lines, the cached balances and the positions' cost fields, in one
-    statement that returns what it posted.
+    statement that returns the account of each position it charged.
     """
     positions = charge.positions()
     list(
@@ -368,18 +362,27 @@ def _round_post_in_batches(charge: _Round) -> int:
         # of rows to thousands: every join here is between a batch's rows, so hashes.
         cursor.execute("SET LOCAL jit = off")
         cursor.execute("SET LOCAL enable_nestloop = off")
+        # Named once: in the statement, pg_get_serial_sequence would look the
+        # sequence up in the catalog again for every entry.
+        cursor.execute("SELECT pg_get_serial_sequence('trading_journalentry', 'id')")
+        params["entry_sequence"] = cursor.fetchone()[0]
         for start in range(0, len(locked), ROUND_BATCH):
             ids, accounts = zip(*locked[start : start + ROUND_BATCH], strict=True)
-            cursor.execute(sql, {**params, "ids": list(ids), "accounts": list(accounts)})
-            posted += cursor.fetchall()
+            cursor.execute(sql, {**params, "ids": _array(ids), "accounts": _array(accounts)})
+            posted += [account_id for (account_id,) in cursor.fetchall()]
         cursor.execute("SET LOCAL jit TO DEFAULT")
         cursor.execute("SET LOCAL enable_nestloop TO DEFAULT")
-    events.positions_changed(
-        instrument_id=charge.instrument.pk,
-        account_ids=[account_id for _, account_id, _, _ in posted],
-        notifications=[(account, told) for _, account, _, told in posted if told is not None],
-    )
+    events.positions_changed(instrument_id=charge.instrument.pk, account_ids=posted)
     return len(posted)
+
+
+def _array(pks: tuple[int, ...]) -> str:
+    """An array of primary keys as PostgreSQL's text form, one parameter for the lot.
+
+    The statement names each array several times, and the driver quotes a list
+    element by element at every place it appears: 10,000 keys seven times a batch.
+    """
+    return "{" + ",".join(map(str, map(int, pks))) + "}"
 
 
 def _round_params(charge: _Round) -> dict:
@@ -395,40 +398,28 @@ def _round_params(charge: _Round) -> dict:
         "market": ledger.market.pk,
         "insurance": ledger.insurance.pk,
         "user_kinds": list(USER_KINDS),
-        "symbol": charge.instrument.symbol,
-        "notify": charge.notify,
-        "notify_kind": Notification.Kind.FUNDING,
         "now": timezone.now(),
     }
 
 
-def _notification(charge: _Round, account_id: int, amount: Decimal) -> Notification:
-    return carry_notification(
-        account_id=account_id,
-        kind=Notification.Kind.FUNDING,
-        symbol=charge.instrument.symbol,
-        amount=amount,
-        detail=charge.notify,
-    )
-
-
 _ROUND_SQL = """
 WITH batch AS MATERIALIZED (
-    SELECT p.id, p.account_id, p.quantity AS q FROM trading_position p WHERE p.id = ANY(%(ids)s)
+    SELECT p.id, p.account_id, p.quantity AS q FROM trading_position p
+    WHERE p.id = ANY(%(ids)s::bigint[])
 ),
 amounts AS MATERIALIZED (
     {amounts}
 ),
 charges AS MATERIALIZED (
     SELECT c.id, c.account_id, c.v AS amount,
-        nextval(pg_get_serial_sequence('trading_journalentry', 'id')) AS entry_id,
+        nextval(%(entry_sequence)s::regclass) AS entry_id,
         %(key_before)s || c.id || %(key_after)s AS key,
         left(%(memo_before)s || {quantity_text}
             || %(memo_after)s, 255) AS memo,
         CASE WHEN c.v > 0 THEN least(c.v, greatest(cash.amount, 0)) ELSE c.v END AS paid,
         a.kind = ANY(%(user_kinds)s) AS cached
     FROM amounts c
-    JOIN trading_account a ON a.id = c.account_id AND a.id = ANY(%(accounts)s)
+    JOIN trading_account a ON a.id = c.account_id AND a.id = ANY(%(accounts)s::bigint[])
     CROSS JOIN LATERAL (
         SELECT CASE WHEN a.kind = ANY(%(user_kinds)s) THEN coalesce(
             (SELECT b.amount FROM trading_balance b
@@ -465,78 +456,44 @@ lines AS (
 balances AS (
     UPDATE trading_balance b SET amount = b.amount - posted.paid
     FROM posted
-    WHERE b.account_id = posted.account_id AND b.account_id = ANY(%(accounts)s)
+    WHERE b.account_id = posted.account_id AND b.account_id = ANY(%(accounts)s::bigint[])
       AND b.asset = 'USD' AND posted.cached AND posted.paid <> 0
+    RETURNING b.account_id
 ),
+-- The statement's snapshot holds the balances it updated and no others: an account
+-- whose balance it did not update has none yet.
 new_balances AS (
     INSERT INTO trading_balance (account_id, asset, amount)
     SELECT account_id, 'USD', -paid FROM posted
-    WHERE cached AND paid <> 0 AND NOT EXISTS (
-        SELECT 1 FROM trading_balance b
-        WHERE b.account_id = posted.account_id AND b.account_id = ANY(%(accounts)s)
-          AND b.asset = 'USD'
-    )
+    WHERE cached AND paid <> 0
+      AND NOT EXISTS (SELECT 1 FROM balances WHERE balances.account_id = posted.account_id)
 ),
 costs AS (
     UPDATE trading_position p SET {cost} = p.{cost} + posted.amount, updated_at = %(now)s
-    FROM posted WHERE p.id = posted.id AND p.id = ANY(%(ids)s)
-){notify}
-SELECT posted.id, posted.account_id, posted.amount, {notification_id}
-FROM posted {notification_join}
-ORDER BY posted.id
+    FROM posted WHERE p.id = posted.id AND p.id = ANY(%(ids)s::bigint[])
+)
+SELECT account_id FROM posted
 """
-
-# What ``carry_notification`` writes, for every position a round paid or credited.
-_NOTIFY_SQL = """,
-notified AS (
-    INSERT INTO trading_notification (account_id, kind, title, message, data, created_at)
-    SELECT account_id, %(notify_kind)s,
-        left('Funding ' || verb || ' on ' || %(symbol)s || ': ' || {title_amount}, 200),
-        %(notify)s || ': your position ' || verb || ' ' || {message_amount} || '.',
-        jsonb_build_object(
-            'instrument', %(symbol)s, 'amount', {data_amount}, 'detail', %(notify)s
-        ),
-        %(now)s
-    FROM (
-        SELECT *, CASE WHEN amount > 0 THEN 'paid' ELSE 'received' END AS verb FROM posted
-    ) told
-    ORDER BY id
-    RETURNING id, account_id
-)"""
 
 
 def _round_sql(charge: _Round) -> str:
     """The statement that posts one batch of a round: the positions with a pk in ``ids``.
 
     The ids are the locked positions' (the caller's) and ``accounts`` their
-    accounts', given as lists so that the planner knows how many rows each step
+    accounts', given as arrays so that the planner knows how many rows each step
     holds (guessing one row from stale statistics, it would join two CTEs of
     thousands of rows in a nested loop) and reads only those rows of the tables it
     updates.
 
-    It returns (position pk, account pk, amount, notification pk or None) for each
-    position charged now. The
-    lines follow ``_charge``: the market takes the amount, the account pays what
-    its cash covers (never going below zero) or receives a credit, the insurance
-    fund covers the rest.
+    It returns the account pk of each position charged now. The lines follow
+    ``_charge``: the market takes the amount, the account pays what its cash covers
+    (never going below zero) or receives a credit, the insurance fund covers the rest.
     """
     cost = connection.ops.quote_name(Position._meta.get_field(charge.cost_field).column)
-    notify = notification_id = notification_join = ""
-    if charge.notify is not None:
-        notify = _NOTIFY_SQL.format(
-            title_amount=_normalized_text("trim_scale(abs(amount))"),
-            message_amount=_decimal_text("abs(amount)"),
-            data_amount=_decimal_text("-amount"),
-        )
-        notification_id = "notified.id"
-        notification_join = "JOIN notified ON notified.account_id = posted.account_id"
     return _ROUND_SQL.format(
         amounts=_amounts_sql(charge.steps),
         quantity_text=_normalized_text("trim_scale(abs(c.q))"),
         cost=cost,
-        notify=notify,
-        notification_id=notification_id or "NULL",
-        notification_join=notification_join,
     )
 
 

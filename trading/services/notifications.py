@@ -206,22 +206,20 @@ def liquidation_notify(*, liquidation: Liquidation) -> Notification:
     )
 
 
-def carry_notification(
-    *, account_id: int, kind: str, symbol: str, amount: Decimal, detail: str
+def settlement_notification(
+    *, account_id: int, symbol: str, amount: Decimal, detail: str
 ) -> Notification:
-    """An unsaved notification of a funding payment or a settlement (paid is positive).
+    """An unsaved notification of a position settled in cash (paid is positive).
 
-    For ``notifications_create_many``: a round writes thousands of them at once.
+    For ``notifications_create_many``: a settlement closes thousands of positions at
+    once. Carrying charges (funding, borrow interest, financing) are not notified:
+    the ledger, the position's costs and the stream show them.
     """
     verb = "paid" if amount > 0 else "received"
-    if kind == Notification.Kind.FUNDING:
-        title = f"Funding {verb} on {symbol}: {abs(amount).normalize()}"
-    else:
-        title = f"{symbol} settled: {verb} {abs(amount).normalize()}"
     return Notification(
         account_id=account_id,
-        kind=kind,
-        title=title[:200],
+        kind=Notification.Kind.SETTLEMENT,
+        title=f"{symbol} settled: {verb} {abs(amount).normalize()}"[:200],
         message=f"{detail}: your position {verb} {abs(amount)}.",
         data={"instrument": symbol, "amount": str(-amount), "detail": detail},
     )

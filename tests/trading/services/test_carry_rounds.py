@@ -1,9 +1,9 @@
 """Carry rounds posted in a few statements (PostgreSQL) against the engine and one by one.
 
 The set-based path must post what the one-by-one path (the embedded default's) posts:
-the engine's amounts to the last place, the same entries, lines, balances, cost fields
-and notifications, once per position and period however often or concurrently a round
-runs.
+the engine's amounts to the last place, the same entries, lines, balances and cost
+fields, and no notification, once per position and period however often or
+concurrently a round runs.
 """
 
 from datetime import UTC, date, datetime
@@ -24,7 +24,6 @@ from tests.trading.test_concurrency import run_concurrently
 from trading import engine, selectors, services
 from trading.models import Account, Balance, JournalEntry, JournalLine, Notification, Position
 from trading.services import carry
-from trading.services.notifications import carry_notification
 from trading.services.orders import OrderRequest
 
 pytestmark = pytest.mark.django_db
@@ -138,7 +137,7 @@ def ledger_state(kind):
         ),
         "notifications": sorted(
             (n.account_id, n.kind, n.title, n.message, sorted(n.data.items()))
-            for n in Notification.objects.filter(kind=Notification.Kind.FUNDING)
+            for n in Notification.objects.all()
         ),
     }
 
@@ -160,9 +159,10 @@ def mixed_book(market, symbol):
 
 
 @pytest.mark.parametrize("name", ROUNDS)
-def test_both_paths_post_the_same_entries_balances_costs_and_notifications(market, name):
+def test_both_paths_post_the_same_entries_balances_and_costs_and_notify_nobody(market, name):
     symbol, kind, _ = ROUNDS[name]
     mixed_book(market, symbol)
+    Notification.objects.all().delete()  # Placing the orders may have told of fills.
     instrument = Instrument.objects.get(pk=market[symbol].pk)
     # Rates high enough that the drained holders cannot pay in full.
     rate = {"funding": "0.003", "borrow": "9.5", "financing": "7.3"}[name]
@@ -181,6 +181,7 @@ def test_both_paths_post_the_same_entries_balances_costs_and_notifications(marke
     charged, state = batched
     assert charged == (2 if name == "borrow" else 4)
     assert len(state["entries"]) == charged
+    assert state["notifications"] == []
     # The shortfall of the holder with no cash came from the insurance fund.
     insurance = services._system_account(Account.SystemCode.INSURANCE).pk
     assert any(
@@ -188,33 +189,22 @@ def test_both_paths_post_the_same_entries_balances_costs_and_notifications(marke
     )
 
 
-def test_funding_notifications_say_what_carry_notification_says(market):
+def test_a_funding_round_writes_python_s_numbers_and_no_notification(market):
     short, long = open_account(), open_account()
     place(short, "BTC-PERP", "sell", "0.001")
     place(long, "BTC-PERP", "buy", "10")
     rate = funding_rate(market["BTC-PERP"], rate="0.00000001", mark="50000")
+    told_before = Notification.objects.count()
 
     assert services.funding_apply(instrument=market["BTC-PERP"], funding_rate=rate) == 2
 
+    # The charge shows in the ledger and the position's costs; no notification tells it.
+    assert Notification.objects.count() == told_before
     for account, quantity in ((short, Decimal("-0.001")), (long, Decimal("10"))):
         amount = engine_amount("funding", quantity, mark=Decimal(50000), rate=Decimal("1E-8"))
-        expected = carry_notification(
-            account_id=account.pk,
-            kind=Notification.Kind.FUNDING,
-            symbol="BTC-PERP",
-            amount=amount,
-            detail=f"Funding at {FUNDING_TIME.isoformat()}, rate 1E-8",
-        )
-        written = Notification.objects.get(account=account, kind=Notification.Kind.FUNDING)
-        assert (written.title, written.message, written.data) == (
-            expected.title,
-            expected.message,
-            expected.data,
-        )
-    # 0.001 * 50000 * 1e-8 = 0.0000005: below 1e-6, so Python writes 5E-7 (5.0E-7 at 8 places).
-    told = Notification.objects.get(account=short)
-    assert told.title.endswith(": 5E-7")
-    assert told.message.endswith("received 5.0E-7.")
+        assert Position.objects.get(account=account).funding_paid == amount
+    # 0.001 * 50000 * 1e-8 = 0.0000005, credited to the short to the ledger's last place.
+    assert Position.objects.get(account=short).funding_paid == Decimal("-5E-7")
     entry = JournalEntry.objects.get(idempotency_key__startswith=f"funding:{position_pk(long)}:")
     assert " on 1E+1 at 5E+4" in entry.memo  # Decimal.normalize(), as the one-by-one path writes.
 
@@ -517,7 +507,7 @@ def subscribed():
         hub.redis_client().zrem(INTEREST_KEY, *added)
 
 
-def test_a_round_streams_each_subscriber_its_position_account_and_notification(market, subscribed):
+def test_a_round_streams_each_subscriber_its_position_and_account(market, subscribed):
     watcher, quiet = open_account(), open_account()
     place(watcher, "BTC-PERP", "sell")
     place(quiet, "BTC-PERP", "buy")
@@ -538,11 +528,10 @@ def test_a_round_streams_each_subscriber_its_position_account_and_notification(m
     jobs[0](outbox)
 
     sent = {(group, channel): data for group, channel, data in outbox.messages}
+    # The watcher subscribed to its notifications too: a charge sends none.
     assert {group for group, _ in sent} == {
-        Channel(kind).group(account_id=watcher.pk) for kind in PRIVATE
+        Channel(kind).group(account_id=watcher.pk) for kind in (Kind.POSITIONS, Kind.ACCOUNT)
     }
     position = sent[(Channel(Kind.POSITIONS).group(account_id=watcher.pk), "positions")]
     assert position["instrument"] == "BTC-PERP"
-    notification = sent[(Channel(Kind.NOTIFICATIONS).group(account_id=watcher.pk), "notifications")]
-    assert notification["id"] == Notification.objects.get(account=watcher).pk
-    assert notification["data"]["amount"] == "0.50000000"
+    assert Decimal(position["costs"]["funding"]) == Decimal("-0.5")  # The short received it.
