@@ -97,6 +97,29 @@ def ticker_get(*, instrument: Instrument) -> Quote:
     """
     underlying = instrument.underlying
     cached = cache.get(QUOTES_CACHE_KEY.format(underlying=underlying.symbol)) or {}
+    return _quote_from(instrument, cached)
+
+
+def tickers_get(*, instruments: Iterable[Instrument]) -> dict[int, Quote]:
+    """Return the latest quotes of several instruments by instrument id, as ``ticker_get``.
+
+    The quotes of all their underlyings are read from the cache in one round trip.
+    """
+    instruments = list(instruments)
+    keys = {
+        instrument.pk: QUOTES_CACHE_KEY.format(underlying=instrument.underlying.symbol)
+        for instrument in instruments
+    }
+    found = cache.get_many(set(keys.values())) if keys else {}
+    return {
+        instrument.pk: _quote_from(instrument, found.get(keys[instrument.pk]) or {})
+        for instrument in instruments
+    }
+
+
+def _quote_from(instrument: Instrument, cached: dict) -> Quote:
+    """The instrument's quote from its underlying's cached quotes, or computed again."""
+    underlying = instrument.underlying
     if instrument.symbol in cached:
         quote = Quote.from_dict(cached[instrument.symbol])
         if quote.sequence >= underlying.tick_sequence:

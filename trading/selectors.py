@@ -19,14 +19,13 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    prefetch_related_objects,
 )
 from django.utils import timezone
 
 from config.celery import HEARTBEAT_KEY
 from config.errors import Conflict, NotFound
 from market import selectors as market_selectors
-from market.models import Instrument
+from market.models import Instrument, MarginTier, Underlying
 from trading import engine, mappers, services
 from trading.models import (
     USER_KINDS,
@@ -113,7 +112,23 @@ def _mark(instrument: Instrument, quotes: dict) -> Decimal:
     return quotes[instrument.pk]
 
 
-def _position_view(position: Position, quotes: dict) -> PositionView:
+def _marks_read(instruments: list[Instrument], quotes: dict) -> None:
+    """Add the marks of the traded instruments missing from ``quotes``, in one cache read.
+
+    Settled instruments are left to ``_mark``, which values them at settlement.
+    """
+    missing = [
+        instrument
+        for instrument in instruments
+        if instrument.pk not in quotes and instrument.settlement_price is None
+    ]
+    if missing:
+        for pk, quote in market_selectors.tickers_get(instruments=missing).items():
+            quotes[pk] = quote.mark_price
+
+
+def _position_view(position: Position, quotes: dict, tiers=None) -> PositionView:
+    """Value the position at the mark; ``tiers`` are its instrument's tier rows, if read."""
     instrument = position.instrument
     mark = _mark(instrument, quotes)
     quantity = abs(position.quantity)
@@ -135,7 +150,7 @@ def _position_view(position: Position, quotes: dict) -> PositionView:
             )
             initial, maintenance = margin.initial, margin.maintenance
     else:
-        tiers = mappers.margin_tiers(instrument)
+        tiers = mappers.margin_tiers(instrument, tiers)
         value = upnl
         if position.margin_mode == Position.MarginMode.ISOLATED:
             initial = position.isolated_margin  # Set aside for this position alone.
@@ -320,15 +335,17 @@ def account_summary(
     if cash is None:
         cash = account_cash(account=account)
     quotes = {} if quotes is None else quotes
-    # Flat positions too: they carry the account's leverage for its resting orders.
-    positions = list(
-        Position.objects.filter(account=account)
-        .select_related("instrument", "instrument__underlying")
-        .order_by("instrument__symbol")
+    # Flat positions too: they carry the account's leverage for its resting orders. They
+    # are summed in symbol order, sorted here rather than by the database's join.
+    positions = sorted(
+        _positions_with_instruments(account.pk),
+        key=lambda position: position.instrument.symbol,
     )
     held = [position for position in positions if position.quantity != 0]
-    prefetch_related_objects([position.instrument for position in held], "tiers")
-    views = [_position_view(position, quotes) for position in held]
+    instruments = [position.instrument for position in held]
+    tiers = _tiers_read(instruments)
+    _marks_read(instruments, quotes)
+    views = [_position_view(position, quotes, tiers[position.instrument_id]) for position in held]
     equity = cash + sum((v.value for v in views), Decimal(0))
     leverages = {position.instrument_id: position.leverage for position in positions}
     margin_used = sum((v.initial_margin for v in views), Decimal(0)) + open_orders_margin(
@@ -342,6 +359,55 @@ def account_summary(
         margin_used=_money(margin_used),
         available=_money(equity - margin_used),
     )
+
+
+# The statement and each table's columns of ``_positions_with_instruments``, by vendor.
+_POSITIONS_READ: dict[str, tuple] = {}
+_POSITIONS_MODELS = (Position, Instrument, Underlying)
+
+
+def _positions_with_instruments(account_id: int) -> list[Position]:
+    """All the account's positions with their instruments and underlyings, in no order.
+
+    As ``select_related("instrument", "instrument__underlying")`` would load them, in one
+    plain statement: the margin check of every order reads them, and building the
+    three tables' query through the ORM costs more than running it.
+    """
+    read = _POSITIONS_READ.get(connection.vendor)
+    if read is None:
+        select, columns = mappers.joined_columns(zip("piu", _POSITIONS_MODELS, strict=True))
+        sql = (
+            f"SELECT {select} FROM trading_position p "  # noqa: S608 - the models' own columns
+            "JOIN market_instrument i ON i.id = p.instrument_id "
+            "JOIN market_underlying u ON u.id = i.underlying_id "
+            "WHERE p.account_id = %s"
+        )
+        read = _POSITIONS_READ[connection.vendor] = (sql, columns)
+    sql, columns = read
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [account_id])
+        rows = cursor.fetchall()
+    positions = []
+    for row in rows:
+        position, instrument, underlying = mappers.joined_models(row, _POSITIONS_MODELS, columns)
+        Instrument.underlying.field.set_cached_value(instrument, underlying)
+        Position.instrument.field.set_cached_value(position, instrument)
+        positions.append(position)
+    return positions
+
+
+# The instruments' margin tiers by size, as their ``tiers`` relation lists them.
+_TIERS_SQL = "SELECT * FROM market_margintier WHERE instrument_id IN ({ids}) ORDER BY max_notional"
+
+
+def _tiers_read(instruments: list[Instrument]) -> dict[int, list[MarginTier]]:
+    """The instruments' margin tiers by instrument id, read in one plain statement."""
+    by_instrument: dict[int, list[MarginTier]] = {instrument.pk: [] for instrument in instruments}
+    if by_instrument:
+        sql = _TIERS_SQL.format(ids=", ".join(["%s"] * len(by_instrument)))
+        for tier in MarginTier.objects.raw(sql, list(by_instrument)):
+            by_instrument[tier.instrument_id].append(tier)
+    return by_instrument
 
 
 def _money(amount: Decimal) -> Decimal:
@@ -470,12 +536,24 @@ def ledger_problems() -> list[LedgerProblem]:
     return problems
 
 
+# ``resting_orders`` of one instrument in time priority, as a plain statement: every
+# order that may match reads it.
+_BOOK_SQL = """
+SELECT * FROM trading_order
+WHERE instrument_id = %s AND status IN (%s, %s, %s) AND price IS NOT NULL
+    AND (type = %s OR triggered_at IS NOT NULL) {exclude}
+ORDER BY sequence
+"""
+
+
 def order_book_load(*, instrument: Instrument, spec=None, exclude: int | None = None):
     """Rebuild the instrument's book of users' resting orders, in time priority."""
     spec = spec or mappers.instrument_spec(instrument)
-    resting = resting_orders().filter(instrument=instrument).order_by("sequence")
-    if exclude is not None:
-        resting = resting.exclude(pk=exclude)
+    resting = Order.objects.raw(
+        _BOOK_SQL.format(exclude="" if exclude is None else "AND id <> %s"),
+        [instrument.pk, *Order.OPEN_STATUSES, Order.Type.LIMIT]
+        + ([] if exclude is None else [exclude]),
+    )
     return engine.OrderBook.from_orders(
         engine.RestingOrder(
             order=mappers.engine_order(order, spec),

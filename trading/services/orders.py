@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -28,14 +28,13 @@ from config.errors import Conflict, DomainError, NotFound
 from education import selectors as education_selectors
 from market import selectors as market_selectors
 from market import services as market_services
-from market.models import Instrument
+from market.models import Instrument, Underlying
 from trading import engine, events, mappers, selectors
-from trading.models import Account, Fill, JournalEntry, Order, Position
+from trading.models import Account, Balance, Fill, JournalEntry, Order, Position
 from trading.services.ledger import (
     Posting,
     _journal_post_locked,
     _lock_accounts,
-    _paper_balances,
     _system_accounts,
     balance_restore,
 )
@@ -522,12 +521,7 @@ def _order_place(
     *, account, request: OrderRequest, client_order_id, now, halted_ok: bool = False
 ) -> tuple[Order, bool]:
     now = now or timezone.now()
-    instrument = (
-        Instrument.objects.select_for_update(of=("self",))
-        .select_related("underlying")
-        .filter(symbol=request.instrument)
-        .first()
-    )
+    instrument = _lock_instrument_by_symbol(request.instrument)
     if instrument is None:
         raise OrderRefused(
             f"No instrument is called {request.instrument}.",
@@ -536,7 +530,11 @@ def _order_place(
         )
     fingerprint = request.fingerprint()
     if client_order_id:
-        existing = Order.objects.filter(account=account, client_order_id=client_order_id).first()
+        existing = (
+            Order.objects.filter(account=account, client_order_id=client_order_id)
+            .order_by()  # Unique per account: no ordering to compile.
+            .first()
+        )
         if existing is not None:
             return _idempotent(existing, fingerprint), False
     _check_account_may_trade(account, instrument)
@@ -572,7 +570,7 @@ def _order_place(
         # Only a client_order_id can collide, so only then is a savepoint needed to
         # recover from the IntegrityError.
         with transaction.atomic() if client_order_id else contextlib.nullcontext():
-            order = Order.objects.create(
+            order = Order(
                 account=account,
                 instrument=instrument,
                 client_order_id=client_order_id or None,
@@ -591,6 +589,7 @@ def _order_place(
                 reduce_only=request.reduce_only,
                 sequence=taker.next_sequence,
             )
+            _insert(order)
     except IntegrityError:
         if not client_order_id:
             raise
@@ -660,6 +659,39 @@ def _lock_instrument(instrument_id: int) -> Instrument:
     )
 
 
+# The statement and columns of ``_lock_instrument_by_symbol``, by database vendor.
+_INSTRUMENT_LOCK: dict[str, tuple] = {}
+_INSTRUMENT_MODELS = (Instrument, Underlying)
+
+
+def _lock_instrument_by_symbol(symbol: str) -> Instrument | None:
+    """Lock the instrument called ``symbol``, its underlying read with it; None if none is.
+
+    A plain statement, as ``select_for_update(of=("self",)).select_related("underlying")``
+    would run it: every order starts with it.
+    """
+    connection = transaction.get_connection()
+    lock = _INSTRUMENT_LOCK.get(connection.vendor)
+    if lock is None:
+        select, columns = mappers.joined_columns(zip("iu", _INSTRUMENT_MODELS, strict=True))
+        sql = (
+            f"SELECT {select} FROM market_instrument i "  # noqa: S608 - the models' own columns
+            "JOIN market_underlying u ON u.id = i.underlying_id WHERE i.symbol = %s"
+        )
+        if connection.features.has_select_for_update:
+            sql += " FOR UPDATE OF i"  # The instrument alone: the feed writes the underlying.
+        lock = _INSTRUMENT_LOCK[connection.vendor] = (sql, columns)
+    sql, columns = lock
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [symbol])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    instrument, underlying = mappers.joined_models(row, _INSTRUMENT_MODELS, columns)
+    Instrument.underlying.field.set_cached_value(instrument, underlying)
+    return instrument
+
+
 @dataclass(frozen=True, slots=True)
 class _Taker:
     """What the ordering account's lock read with it.
@@ -678,7 +710,7 @@ class _Taker:
 # never change once created. The account's balance is not read here: a statement that
 # waited for the lock would return the balance as it was before the wait.
 _TAKER_LOCK_SQL = """
-SELECT a.*,
+SELECT a.id,
     (SELECT MAX(o.sequence) FROM trading_order o WHERE o.instrument_id = %s) AS top_sequence,
     (SELECT f.id FROM trading_account f WHERE f.system_code = %s) AS fees_id,
     (SELECT m.id FROM trading_account m WHERE m.system_code = %s) AS market_id,
@@ -699,10 +731,12 @@ def _lock_taker(account_id: int, instrument: Instrument) -> _Taker:
     if transaction.get_connection().features.has_select_for_update:
         sql += "FOR UPDATE OF a"  # The account alone: never the platform's hot rows.
     params = [instrument.pk, *_POSTING_SYSTEM_CODES, account_id]
-    row = next(iter(Account.objects.raw(sql, params)), None)
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
     if row is None:
         raise Account.DoesNotExist(f"No account {account_id}.")
-    ids = (row.fees_id, row.market_id, row.insurance_id)
+    _id, top_sequence, *ids = row
     system = (
         {
             code: Account(pk=pk, kind=Account.Kind.SYSTEM, system_code=code)
@@ -711,7 +745,7 @@ def _lock_taker(account_id: int, instrument: Instrument) -> _Taker:
         if None not in ids
         else None
     )
-    return _Taker(next_sequence=(row.top_sequence or 0) + 1, system=system)
+    return _Taker(next_sequence=(top_sequence or 0) + 1, system=system)
 
 
 def _next_sequence(instrument: Instrument) -> int:
@@ -828,16 +862,28 @@ def _position(account: Account, instrument: Instrument) -> Position:
 
 
 # A plain statement: every order locks one or two positions, and building this one
-# through the ORM costs more than running it.
-_POSITION_LOCK_SQL = "SELECT * FROM trading_position WHERE account_id = %s AND instrument_id = %s"
+# through the ORM costs more than running it. By database vendor.
+_POSITION_LOCK: dict[str, tuple] = {}
 
 
 def _account_position(account_id: int, instrument: Instrument) -> Position:
     """Lock the account's position in the instrument, creating it flat on first use."""
-    sql = _POSITION_LOCK_SQL
-    if transaction.get_connection().features.has_select_for_update:
-        sql += " FOR UPDATE"
-    position = next(iter(Position.objects.raw(sql, [account_id, instrument.pk])), None)
+    connection = transaction.get_connection()
+    lock = _POSITION_LOCK.get(connection.vendor)
+    if lock is None:
+        select, columns = mappers.joined_columns([("p", Position)])
+        sql = (
+            f"SELECT {select} FROM trading_position p "  # noqa: S608 - the model's own columns
+            "WHERE p.account_id = %s AND p.instrument_id = %s"
+        )
+        if connection.features.has_select_for_update:
+            sql += " FOR UPDATE"
+        lock = _POSITION_LOCK[connection.vendor] = (sql, columns)
+    sql, columns = lock
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [account_id, instrument.pk])
+        row = cursor.fetchone()
+    position = None if row is None else mappers.joined_models(row, (Position,), columns)[0]
     if position is None:
         position = Position.objects.create(
             account_id=account_id,
@@ -1118,19 +1164,8 @@ def _record_fill(
     position.entry_price = change.position.entry_price.quantize(MONEY)
     position.realized_pnl += pnl
     position.fees_paid += fee
-    position.save(
-        update_fields=[
-            "quantity",
-            "entry_price",
-            "isolated_margin",
-            "realized_pnl",
-            "fees_paid",
-            "premium_paid",
-            "opened_at",
-            "updated_at",
-        ]
-    )
-    fill = Fill.objects.create(
+    _save_fields(position, _FILLED_POSITION_FIELDS)
+    fill = Fill(
         order=order,
         account_id=order.account_id,
         instrument=instrument,
@@ -1142,6 +1177,7 @@ def _record_fill(
         counterparty=counterparty,
         realized_pnl=pnl,
     )
+    _insert(fill)
     events.fill_recorded(fill=fill)
     if order.filled_quantity == 0:
         oco_partners_cancel(order)  # The first fill of an OCO leg cancels the other.
@@ -1153,7 +1189,89 @@ def _record_fill(
     order.status = (
         Order.Status.FILLED if filled == order.quantity else Order.Status.PARTIALLY_FILLED
     )
-    order.save(update_fields=["average_price", "filled_quantity", "fees", "status", "updated_at"])
+    _save_fields(order, _FILLED_ORDER_FIELDS)
+
+
+_FILLED_POSITION_FIELDS = (
+    "quantity",
+    "entry_price",
+    "isolated_margin",
+    "realized_pnl",
+    "fees_paid",
+    "premium_paid",
+    "opened_at",
+    "updated_at",
+)
+_FILLED_ORDER_FIELDS = ("average_price", "filled_quantity", "fees", "status", "updated_at")
+# The UPDATE statements of ``_save_fields``, by model, fields and database vendor.
+_SAVE_FIELDS_SQL: dict[tuple, tuple] = {}
+
+
+def _save_fields(instance, names: tuple[str, ...]) -> None:
+    """Write the instance's fields as ``save(update_fields=names)`` does, in a plain UPDATE.
+
+    Each fill writes its order and position this way: the values are prepared by their
+    fields as the ORM prepares them (an ``auto_now`` field takes the time), without the
+    cost of building the update query. Neither model has save signals or a ``save()``
+    of its own.
+    """
+    connection = transaction.get_connection()
+    model = type(instance)
+    key = (model, names, connection.vendor)
+    shape = _SAVE_FIELDS_SQL.get(key)
+    if shape is None:
+        fields = [model._meta.get_field(name) for name in names]
+        quote = connection.ops.quote_name
+        assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+        sql = (
+            f"UPDATE {quote(model._meta.db_table)} SET {assignments} "  # noqa: S608 - the model's own columns
+            f"WHERE {quote(model._meta.pk.column)} = %s"
+        )
+        shape = _SAVE_FIELDS_SQL[key] = (sql, fields)
+    sql, fields = shape
+    params = [f.get_db_prep_save(f.pre_save(instance, False), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, instance.pk])
+        if cursor.rowcount != 1:
+            raise DatabaseError("Save with update_fields did not affect any rows.")
+
+
+# The INSERT statements of ``_insert`` and their fields, by model and database vendor.
+_INSERT_SQL: dict[tuple, tuple] = {}
+
+
+def _insert(instance) -> None:
+    """Insert a new instance as ``save(force_insert=True)`` does, in a plain INSERT.
+
+    Every order inserts its row and its fills' this way: the values are prepared by
+    their fields as the ORM prepares them (``auto_now`` and ``auto_now_add`` fields
+    take the time), without the cost of building the insert query. Neither model has
+    save signals or a ``save()`` of its own.
+    """
+    connection = transaction.get_connection()
+    model = type(instance)
+    key = (model, connection.vendor)
+    shape = _INSERT_SQL.get(key)
+    if shape is None:
+        meta = model._meta
+        fields = [f for f in meta.concrete_fields if not f.primary_key]
+        quote = connection.ops.quote_name
+        sql = (
+            f"INSERT INTO {quote(meta.db_table)} "  # noqa: S608 - the model's own columns
+            f"({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))})"
+        )
+        returning = connection.features.can_return_columns_from_insert
+        if returning:
+            sql += f" RETURNING {quote(meta.pk.column)}"
+        shape = _INSERT_SQL[key] = (sql, fields, returning)
+    sql, fields, returning = shape
+    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        instance.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
+    instance._state.adding = False
+    instance._state.db = connection.alias
 
 
 def _isolated_margin_after(position: Position, quantity: Decimal, price: Decimal) -> Decimal:
@@ -1204,7 +1322,7 @@ def _post_moves(
     if missing:
         accounts.update(Account.objects.in_bulk(missing))
     balances = {} if balances is None else balances
-    balances.update(_paper_balances(pk for pk in moves if accounts[pk].is_users))
+    balances.update(_balances_read([pk for pk in moves if accounts[pk].is_users]))
     for account_id, move in sorted(moves.items()):
         account = accounts[account_id]
         delta = move.pnl - move.fee - move.premium
@@ -1246,6 +1364,24 @@ def _post_moves(
             balances=balances,
         )
     return covered
+
+
+# The cached balances of some paper accounts, as ``ledger._paper_balances`` reads them.
+_BALANCES_SQL = "SELECT * FROM trading_balance WHERE account_id IN ({ids})"
+
+
+def _balances_read(account_ids: list[int]) -> dict[tuple[int, str], Balance]:
+    """The cached balances of paper accounts by (account id, asset), in one plain statement.
+
+    The caller holds the accounts' locks; every order that fills reads its account's.
+    """
+    if not account_ids:
+        return {}
+    sql = _BALANCES_SQL.format(ids=", ".join(["%s"] * len(account_ids)))
+    return {
+        (balance.account_id, balance.asset): balance
+        for balance in Balance.objects.raw(sql, account_ids)
+    }
 
 
 def _attach_exits(order: Order, request: OrderRequest) -> list[Order]:

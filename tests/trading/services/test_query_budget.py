@@ -10,7 +10,8 @@ volume; the balance; the journal entry, its lines and the balance; the margin ch
 (the positions, their margin tiers and the resting orders). A resting limit order
 takes 12: no fills, so no ledger, but the cash for the margin check. A
 client_order_id adds its lookup and a savepoint with its release. The bounds are the
-counts: raise them only for a reason.
+counts: raise them only for a reason. The margin check reads the quotes of the
+account's other instruments from the cache in one round trip.
 """
 
 from decimal import Decimal
@@ -75,3 +76,39 @@ def test_a_limit_order_with_a_client_order_id_stays_within_its_query_budget(
             account, side="buy", type="limit", price=Decimal("40000"), client_order_id="budget-2"
         )
     assert order.status == Order.Status.NEW
+
+
+class _CountingCache:
+    """The cache, counting the round trips ``get`` and ``get_many`` make."""
+
+    def __init__(self, cache):
+        self._cache = cache
+        self.round_trips = 0
+
+    def get(self, *args, **kwargs):
+        self.round_trips += 1
+        return self._cache.get(*args, **kwargs)
+
+    def get_many(self, *args, **kwargs):
+        self.round_trips += 1
+        return self._cache.get_many(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._cache, name)
+
+
+def test_the_margin_check_reads_the_held_instruments_quotes_at_once(account, monkeypatch):
+    from market import selectors as market_selectors
+
+    for symbol in ("BTC-CFD", "BTC-USD"):
+        services.order_place(
+            account=account,
+            request=OrderRequest(
+                instrument=symbol, side="buy", type="market", quantity=Decimal("0.01")
+            ),
+        )
+    counting = _CountingCache(market_selectors.cache)
+    monkeypatch.setattr(market_selectors, "cache", counting)
+    place(account, side="buy", type="market")
+    # The order's own quote, then those of the other two held instruments together.
+    assert counting.round_trips == 2
