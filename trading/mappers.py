@@ -2,8 +2,6 @@
 
 from decimal import Decimal
 
-from django.db import connection
-
 from market.models import Instrument
 from market.quotes import to_tick  # The one rounding to a tick; re-exported here.
 from trading import engine
@@ -109,42 +107,3 @@ def outside_liquidity(instrument: Instrument, spec: engine.InstrumentSpec, quote
 def _to_lot(quantity: Decimal, lot: Decimal) -> Decimal:
     return (quantity / lot).quantize(Decimal(1)) * lot
 
-
-def joined_columns(tables) -> tuple[str, list[list]]:
-    """The select list of the tables' concrete columns, and each table's columns.
-
-    ``tables`` pairs each table's alias in a statement with its model. Each table's
-    columns are ``(column, converters)``, the converters the ORM applies to the values
-    the database returns (``SQLCompiler.get_converters``), so that a plain statement
-    builds the same instances as a queryset would.
-    """
-    quote = connection.ops.quote_name
-    names, columns = [], []
-    for alias, model in tables:
-        model_columns = []
-        for model_field in model._meta.concrete_fields:
-            column = model_field.get_col(alias)
-            converters = [
-                *connection.ops.get_db_converters(column),
-                *column.get_db_converters(connection),
-            ]
-            model_columns.append((column, converters))
-            names.append(f"{alias}.{quote(model_field.column)}")
-        columns.append(model_columns)
-    return ", ".join(names), columns
-
-
-def joined_models(row, models, columns: list[list]) -> list:
-    """Build one instance per model from a row of ``joined_columns``' select list."""
-    instances, start = [], 0
-    for model, model_columns in zip(models, columns, strict=True):
-        values = []
-        for (column, converters), value in zip(
-            model_columns, row[start : start + len(model_columns)], strict=True
-        ):
-            for converter in converters:
-                value = converter(value, column, connection)
-            values.append(value)
-        start += len(model_columns)
-        instances.append(model.from_db(connection.alias, None, values))
-    return instances

@@ -26,7 +26,7 @@ from config.celery import HEARTBEAT_KEY
 from config.errors import Conflict, NotFound
 from market import selectors as market_selectors
 from market.models import Instrument, MarginTier, Underlying
-from trading import engine, mappers, services
+from trading import engine, mappers, rows, services
 from trading.models import (
     USER_KINDS,
     Account,
@@ -375,7 +375,7 @@ def _positions_with_instruments(account_id: int) -> list[Position]:
     """
     read = _POSITIONS_READ.get(connection.vendor)
     if read is None:
-        select, columns = mappers.joined_columns(zip("piu", _POSITIONS_MODELS, strict=True))
+        select, columns = rows.joined_columns(zip("piu", _POSITIONS_MODELS, strict=True))
         sql = (
             f"SELECT {select} FROM trading_position p "  # noqa: S608 - the models' own columns
             "JOIN market_instrument i ON i.id = p.instrument_id "
@@ -386,10 +386,10 @@ def _positions_with_instruments(account_id: int) -> list[Position]:
     sql, columns = read
     with connection.cursor() as cursor:
         cursor.execute(sql, [account_id])
-        rows = cursor.fetchall()
+        fetched = cursor.fetchall()
     positions = []
-    for row in rows:
-        position, instrument, underlying = mappers.joined_models(row, _POSITIONS_MODELS, columns)
+    for row in fetched:
+        position, instrument, underlying = rows.joined_models(row, _POSITIONS_MODELS, columns)
         Instrument.underlying.field.set_cached_value(instrument, underlying)
         Position.instrument.field.set_cached_value(position, instrument)
         positions.append(position)

@@ -139,11 +139,18 @@ def _paper_deltas(kind: str, postings: list[Posting]) -> dict[tuple[int, str], D
     return deltas
 
 
+# A plain statement: every order that fills reads its account's balances.
+_PAPER_BALANCES_SQL = "SELECT * FROM trading_balance WHERE account_id IN ({ids})"
+
+
 def _paper_balances(account_ids: Iterable[int]) -> dict[tuple[int, str], Balance]:
     """The cached balances of paper accounts, by (account id, asset), in one query."""
+    ids = sorted(set(account_ids))
+    if not ids:
+        return {}
+    sql = _PAPER_BALANCES_SQL.format(ids=", ".join(["%s"] * len(ids)))
     return {
-        (balance.account_id, balance.asset): balance
-        for balance in Balance.objects.filter(account_id__in=set(account_ids))
+        (balance.account_id, balance.asset): balance for balance in Balance.objects.raw(sql, ids)
     }
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import DatabaseError, IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -29,12 +29,13 @@ from education import selectors as education_selectors
 from market import selectors as market_selectors
 from market import services as market_services
 from market.models import Instrument, Underlying
-from trading import engine, events, mappers, selectors
-from trading.models import Account, Balance, Fill, JournalEntry, Order, Position
+from trading import engine, events, mappers, rows, selectors
+from trading.models import Account, Fill, JournalEntry, Order, Position
 from trading.services.ledger import (
     Posting,
     _journal_post_locked,
     _lock_accounts,
+    _paper_balances,
     _system_accounts,
     balance_restore,
 )
@@ -589,7 +590,7 @@ def _order_place(
                 reduce_only=request.reduce_only,
                 sequence=taker.next_sequence,
             )
-            _insert(order)
+            rows.insert(order)
     except IntegrityError:
         if not client_order_id:
             raise
@@ -673,7 +674,7 @@ def _lock_instrument_by_symbol(symbol: str) -> Instrument | None:
     connection = transaction.get_connection()
     lock = _INSTRUMENT_LOCK.get(connection.vendor)
     if lock is None:
-        select, columns = mappers.joined_columns(zip("iu", _INSTRUMENT_MODELS, strict=True))
+        select, columns = rows.joined_columns(zip("iu", _INSTRUMENT_MODELS, strict=True))
         sql = (
             f"SELECT {select} FROM market_instrument i "  # noqa: S608 - the models' own columns
             "JOIN market_underlying u ON u.id = i.underlying_id WHERE i.symbol = %s"
@@ -687,7 +688,7 @@ def _lock_instrument_by_symbol(symbol: str) -> Instrument | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    instrument, underlying = mappers.joined_models(row, _INSTRUMENT_MODELS, columns)
+    instrument, underlying = rows.joined_models(row, _INSTRUMENT_MODELS, columns)
     Instrument.underlying.field.set_cached_value(instrument, underlying)
     return instrument
 
@@ -871,7 +872,7 @@ def _account_position(account_id: int, instrument: Instrument) -> Position:
     connection = transaction.get_connection()
     lock = _POSITION_LOCK.get(connection.vendor)
     if lock is None:
-        select, columns = mappers.joined_columns([("p", Position)])
+        select, columns = rows.joined_columns([("p", Position)])
         sql = (
             f"SELECT {select} FROM trading_position p "  # noqa: S608 - the model's own columns
             "WHERE p.account_id = %s AND p.instrument_id = %s"
@@ -883,7 +884,7 @@ def _account_position(account_id: int, instrument: Instrument) -> Position:
     with connection.cursor() as cursor:
         cursor.execute(sql, [account_id, instrument.pk])
         row = cursor.fetchone()
-    position = None if row is None else mappers.joined_models(row, (Position,), columns)[0]
+    position = None if row is None else rows.joined_models(row, (Position,), columns)[0]
     if position is None:
         position = Position.objects.create(
             account_id=account_id,
@@ -1164,7 +1165,7 @@ def _record_fill(
     position.entry_price = change.position.entry_price.quantize(MONEY)
     position.realized_pnl += pnl
     position.fees_paid += fee
-    _save_fields(position, _FILLED_POSITION_FIELDS)
+    rows.fields_update(position, _FILLED_POSITION_FIELDS)
     fill = Fill(
         order=order,
         account_id=order.account_id,
@@ -1177,7 +1178,7 @@ def _record_fill(
         counterparty=counterparty,
         realized_pnl=pnl,
     )
-    _insert(fill)
+    rows.insert(fill)
     events.fill_recorded(fill=fill)
     if order.filled_quantity == 0:
         oco_partners_cancel(order)  # The first fill of an OCO leg cancels the other.
@@ -1189,7 +1190,7 @@ def _record_fill(
     order.status = (
         Order.Status.FILLED if filled == order.quantity else Order.Status.PARTIALLY_FILLED
     )
-    _save_fields(order, _FILLED_ORDER_FIELDS)
+    rows.fields_update(order, _FILLED_ORDER_FIELDS)
 
 
 _FILLED_POSITION_FIELDS = (
@@ -1203,77 +1204,6 @@ _FILLED_POSITION_FIELDS = (
     "updated_at",
 )
 _FILLED_ORDER_FIELDS = ("average_price", "filled_quantity", "fees", "status", "updated_at")
-# The UPDATE statements of ``_save_fields``, by model, fields and database vendor.
-_SAVE_FIELDS_SQL: dict[tuple, tuple] = {}
-
-
-def _save_fields(instance, names: tuple[str, ...]) -> None:
-    """Write the instance's fields as ``save(update_fields=names)`` does, in a plain UPDATE.
-
-    Each fill writes its order and position this way: the values are prepared by their
-    fields as the ORM prepares them (an ``auto_now`` field takes the time), without the
-    cost of building the update query. Neither model has save signals or a ``save()``
-    of its own.
-    """
-    connection = transaction.get_connection()
-    model = type(instance)
-    key = (model, names, connection.vendor)
-    shape = _SAVE_FIELDS_SQL.get(key)
-    if shape is None:
-        fields = [model._meta.get_field(name) for name in names]
-        quote = connection.ops.quote_name
-        assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-        sql = (
-            f"UPDATE {quote(model._meta.db_table)} SET {assignments} "  # noqa: S608 - the model's own columns
-            f"WHERE {quote(model._meta.pk.column)} = %s"
-        )
-        shape = _SAVE_FIELDS_SQL[key] = (sql, fields)
-    sql, fields = shape
-    params = [f.get_db_prep_save(f.pre_save(instance, False), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, instance.pk])
-        if cursor.rowcount != 1:
-            raise DatabaseError("Save with update_fields did not affect any rows.")
-
-
-# The INSERT statements of ``_insert`` and their fields, by model and database vendor.
-_INSERT_SQL: dict[tuple, tuple] = {}
-
-
-def _insert(instance) -> None:
-    """Insert a new instance as ``save(force_insert=True)`` does, in a plain INSERT.
-
-    Every order inserts its row and its fills' this way: the values are prepared by
-    their fields as the ORM prepares them (``auto_now`` and ``auto_now_add`` fields
-    take the time), without the cost of building the insert query. Neither model has
-    save signals or a ``save()`` of its own.
-    """
-    connection = transaction.get_connection()
-    model = type(instance)
-    key = (model, connection.vendor)
-    shape = _INSERT_SQL.get(key)
-    if shape is None:
-        meta = model._meta
-        fields = [f for f in meta.concrete_fields if not f.primary_key]
-        quote = connection.ops.quote_name
-        sql = (
-            f"INSERT INTO {quote(meta.db_table)} "  # noqa: S608 - the model's own columns
-            f"({', '.join(quote(f.column) for f in fields)}) "
-            f"VALUES ({', '.join(['%s'] * len(fields))})"
-        )
-        returning = connection.features.can_return_columns_from_insert
-        if returning:
-            sql += f" RETURNING {quote(meta.pk.column)}"
-        shape = _INSERT_SQL[key] = (sql, fields, returning)
-    sql, fields, returning = shape
-    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        instance.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
-    instance._state.adding = False
-    instance._state.db = connection.alias
-
-
 def _isolated_margin_after(position: Position, quantity: Decimal, price: Decimal) -> Decimal:
     """An isolated position's margin after a fill takes it to ``quantity``.
 
@@ -1322,7 +1252,7 @@ def _post_moves(
     if missing:
         accounts.update(Account.objects.in_bulk(missing))
     balances = {} if balances is None else balances
-    balances.update(_balances_read([pk for pk in moves if accounts[pk].is_users]))
+    balances.update(_paper_balances(pk for pk in moves if accounts[pk].is_users))
     for account_id, move in sorted(moves.items()):
         account = accounts[account_id]
         delta = move.pnl - move.fee - move.premium
@@ -1364,24 +1294,6 @@ def _post_moves(
             balances=balances,
         )
     return covered
-
-
-# The cached balances of some paper accounts, as ``ledger._paper_balances`` reads them.
-_BALANCES_SQL = "SELECT * FROM trading_balance WHERE account_id IN ({ids})"
-
-
-def _balances_read(account_ids: list[int]) -> dict[tuple[int, str], Balance]:
-    """The cached balances of paper accounts by (account id, asset), in one plain statement.
-
-    The caller holds the accounts' locks; every order that fills reads its account's.
-    """
-    if not account_ids:
-        return {}
-    sql = _BALANCES_SQL.format(ids=", ".join(["%s"] * len(account_ids)))
-    return {
-        (balance.account_id, balance.asset): balance
-        for balance in Balance.objects.raw(sql, account_ids)
-    }
 
 
 def _attach_exits(order: Order, request: OrderRequest) -> list[Order]:
