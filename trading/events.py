@@ -74,43 +74,29 @@ def accounts_changed(*, account_ids: Iterable[int]) -> None:
         _queue(Kind.ACCOUNT, account_id, None, functools.partial(_account_data, account_id))
 
 
-def positions_changed(
-    *,
-    instrument_id: int,
-    account_ids: Iterable[int],
-    notifications: Iterable[tuple[int, int]] = (),
-) -> None:
+def positions_changed(*, instrument_id: int, account_ids: Iterable[int]) -> None:
     """Many accounts' positions in one instrument changed at once (a carry round).
 
-    One job for the lot, where ``position_changed`` and ``notifications_created``
-    queue a few per account: a round over 100,000 positions would overflow the
-    hub's queue. After commit the job sends each subscribed account what those
-    would have: its position, its account and its new notifications, given as
-    (account id, notification id) pairs.
+    One job for the lot, where ``position_changed`` queues one per account: a round
+    over 100,000 positions would overflow the hub's queue. After commit the job sends
+    each subscribed account what that would have: its position and its account.
     """
     account_ids = sorted(set(account_ids))
-    notifications = list(notifications)
     if not account_ids:
         return
     hub.after_commit(
         ("positions_changed", instrument_id, next(_bulk_jobs)),
-        functools.partial(_positions_job, instrument_id, account_ids, notifications),
+        functools.partial(_positions_job, instrument_id, account_ids),
     )
 
 
-def _positions_job(instrument_id, account_ids, notifications, outbox: hub.Outbox) -> None:
-    from trading.models import Notification
-
-    kinds = (Kind.POSITIONS, Kind.ACCOUNT, Kind.NOTIFICATIONS)
+def _positions_job(instrument_id, account_ids, outbox: hub.Outbox) -> None:
+    kinds = (Kind.POSITIONS, Kind.ACCOUNT)
     groups = {(kind, a): Channel(kind).group(account_id=a) for a in account_ids for kind in kinds}
     names = list(groups.values())
     wanted = set()
     for start in range(0, len(names), BULK_INTEREST_CHUNK):
         wanted |= outbox.wanted(names[start : start + BULK_INTEREST_CHUNK])
-    told = [pk for a, pk in notifications if groups[(Kind.NOTIFICATIONS, a)] in wanted]
-    by_account: dict[int, list] = {}
-    for notification in Notification.objects.filter(pk__in=told).order_by("pk"):
-        by_account.setdefault(notification.account_id, []).append(notification)
     for account_id in account_ids:
         builds = (
             (Kind.POSITIONS, functools.partial(_position_data, account_id, instrument_id)),
@@ -120,11 +106,6 @@ def _positions_job(instrument_id, account_ids, notifications, outbox: hub.Outbox
             group = groups[(kind, account_id)]
             if group in wanted and (data := build()) is not None:
                 outbox.send(group=group, channel=str(kind), data=data)
-        for notification in by_account.get(account_id, ()):
-            group = groups[(Kind.NOTIFICATIONS, account_id)]
-            outbox.send(
-                group=group, channel=str(Kind.NOTIFICATIONS), data=_notification_data(notification)
-            )
 
 
 def notifications_created(*, notifications: Iterable) -> None:
