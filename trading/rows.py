@@ -52,6 +52,37 @@ def joined_models(row, models, columns: list[list]) -> list:
     return instances
 
 
+class JoinedSelect:
+    """A plain SELECT of whole model rows joined side by side, built once per database.
+
+    ``tables`` pairs each table's alias in ``body`` (the statement from its FROM on)
+    with its model; ``lock`` names the alias to lock (``FOR UPDATE OF``) where the
+    database can. ``fetch`` returns one list of instances, in the tables' order, a row.
+    """
+
+    def __init__(self, tables, body: str, *, lock: str | None = None) -> None:
+        self.tables = tuple(tables)
+        self.models = tuple(model for _, model in self.tables)
+        self.body = body
+        self.lock = lock
+        self._built: dict[str, tuple] = {}
+
+    def fetch(self, params) -> list[list]:
+        connection = transaction.get_connection()
+        built = self._built.get(connection.vendor)
+        if built is None:
+            select, columns = joined_columns(self.tables)
+            sql = f"SELECT {select} {self.body}"
+            if self.lock and connection.features.has_select_for_update:
+                sql += f" FOR UPDATE OF {self.lock}"
+            built = self._built[connection.vendor] = (sql, columns)
+        sql, columns = built
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchall()
+        return [joined_models(row, self.models, columns) for row in fetched]
+
+
 # The UPDATE statements of ``fields_update``, by model, fields and database vendor.
 _UPDATE_SQL: dict[tuple, tuple] = {}
 

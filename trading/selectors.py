@@ -361,35 +361,19 @@ def account_summary(
     )
 
 
-# The statement and each table's columns of ``_positions_with_instruments``, by vendor.
-_POSITIONS_READ: dict[str, tuple] = {}
-_POSITIONS_MODELS = (Position, Instrument, Underlying)
+# The margin check of every order reads them: a plain statement, as
+# ``select_related("instrument", "instrument__underlying")`` would load them.
+_POSITIONS_READ = rows.JoinedSelect(
+    (("p", Position), ("i", Instrument), ("u", Underlying)),
+    "FROM trading_position p JOIN market_instrument i ON i.id = p.instrument_id "
+    "JOIN market_underlying u ON u.id = i.underlying_id WHERE p.account_id = %s",
+)
 
 
 def _positions_with_instruments(account_id: int) -> list[Position]:
-    """All the account's positions with their instruments and underlyings, in no order.
-
-    As ``select_related("instrument", "instrument__underlying")`` would load them, in one
-    plain statement: the margin check of every order reads them, and building the
-    three tables' query through the ORM costs more than running it.
-    """
-    read = _POSITIONS_READ.get(connection.vendor)
-    if read is None:
-        select, columns = rows.joined_columns(zip("piu", _POSITIONS_MODELS, strict=True))
-        sql = (
-            f"SELECT {select} FROM trading_position p "  # noqa: S608 - the models' own columns
-            "JOIN market_instrument i ON i.id = p.instrument_id "
-            "JOIN market_underlying u ON u.id = i.underlying_id "
-            "WHERE p.account_id = %s"
-        )
-        read = _POSITIONS_READ[connection.vendor] = (sql, columns)
-    sql, columns = read
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [account_id])
-        fetched = cursor.fetchall()
+    """All the account's positions with their instruments and underlyings, in no order."""
     positions = []
-    for row in fetched:
-        position, instrument, underlying = rows.joined_models(row, _POSITIONS_MODELS, columns)
+    for position, instrument, underlying in _POSITIONS_READ.fetch([account_id]):
         Instrument.underlying.field.set_cached_value(instrument, underlying)
         Position.instrument.field.set_cached_value(position, instrument)
         positions.append(position)

@@ -660,35 +660,22 @@ def _lock_instrument(instrument_id: int) -> Instrument:
     )
 
 
-# The statement and columns of ``_lock_instrument_by_symbol``, by database vendor.
-_INSTRUMENT_LOCK: dict[str, tuple] = {}
-_INSTRUMENT_MODELS = (Instrument, Underlying)
+# Every order starts with it: a plain statement, as ``select_for_update(of=("self",))
+# .select_related("underlying")`` would run it.
+_INSTRUMENT_LOCK = rows.JoinedSelect(
+    (("i", Instrument), ("u", Underlying)),
+    "FROM market_instrument i JOIN market_underlying u ON u.id = i.underlying_id "
+    "WHERE i.symbol = %s",
+    lock="i",  # The instrument alone: the feed writes the underlying.
+)
 
 
 def _lock_instrument_by_symbol(symbol: str) -> Instrument | None:
-    """Lock the instrument called ``symbol``, its underlying read with it; None if none is.
-
-    A plain statement, as ``select_for_update(of=("self",)).select_related("underlying")``
-    would run it: every order starts with it.
-    """
-    connection = transaction.get_connection()
-    lock = _INSTRUMENT_LOCK.get(connection.vendor)
-    if lock is None:
-        select, columns = rows.joined_columns(zip("iu", _INSTRUMENT_MODELS, strict=True))
-        sql = (
-            f"SELECT {select} FROM market_instrument i "  # noqa: S608 - the models' own columns
-            "JOIN market_underlying u ON u.id = i.underlying_id WHERE i.symbol = %s"
-        )
-        if connection.features.has_select_for_update:
-            sql += " FOR UPDATE OF i"  # The instrument alone: the feed writes the underlying.
-        lock = _INSTRUMENT_LOCK[connection.vendor] = (sql, columns)
-    sql, columns = lock
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [symbol])
-        row = cursor.fetchone()
-    if row is None:
+    """Lock the instrument called ``symbol``, its underlying read with it; None if none is."""
+    found = _INSTRUMENT_LOCK.fetch([symbol])
+    if not found:
         return None
-    instrument, underlying = rows.joined_models(row, _INSTRUMENT_MODELS, columns)
+    instrument, underlying = found[0]
     Instrument.underlying.field.set_cached_value(instrument, underlying)
     return instrument
 
@@ -863,28 +850,18 @@ def _position(account: Account, instrument: Instrument) -> Position:
 
 
 # A plain statement: every order locks one or two positions, and building this one
-# through the ORM costs more than running it. By database vendor.
-_POSITION_LOCK: dict[str, tuple] = {}
+# through the ORM costs more than running it.
+_POSITION_LOCK = rows.JoinedSelect(
+    (("p", Position),),
+    "FROM trading_position p WHERE p.account_id = %s AND p.instrument_id = %s",
+    lock="p",
+)
 
 
 def _account_position(account_id: int, instrument: Instrument) -> Position:
     """Lock the account's position in the instrument, creating it flat on first use."""
-    connection = transaction.get_connection()
-    lock = _POSITION_LOCK.get(connection.vendor)
-    if lock is None:
-        select, columns = rows.joined_columns([("p", Position)])
-        sql = (
-            f"SELECT {select} FROM trading_position p "  # noqa: S608 - the model's own columns
-            "WHERE p.account_id = %s AND p.instrument_id = %s"
-        )
-        if connection.features.has_select_for_update:
-            sql += " FOR UPDATE"
-        lock = _POSITION_LOCK[connection.vendor] = (sql, columns)
-    sql, columns = lock
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [account_id, instrument.pk])
-        row = cursor.fetchone()
-    position = None if row is None else rows.joined_models(row, (Position,), columns)[0]
+    found = _POSITION_LOCK.fetch([account_id, instrument.pk])
+    position = found[0][0] if found else None
     if position is None:
         position = Position.objects.create(
             account_id=account_id,
