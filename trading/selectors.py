@@ -259,24 +259,30 @@ def open_orders_margin(*, account: Account, leverages: dict[int, Decimal] | None
     return total
 
 
+# ``resting_orders`` in plain SQL, for the statements of the order path: the condition
+# on an order aliased ``o``, and its parameters.
+_RESTING_SQL = (
+    "o.status IN (%s, %s, %s) AND o.price IS NOT NULL "
+    "AND (o.type = %s OR o.triggered_at IS NOT NULL)"
+)
+_RESTING_PARAMS = [*Order.OPEN_STATUSES, Order.Type.LIMIT]
+
 # ``resting_orders`` of one account that can add to a position, with what their margin
 # needs, in the order ``open_orders_margin`` sums them.
-_OPEN_ORDERS_MARGIN_SQL = """
+_OPEN_ORDERS_MARGIN_SQL = f"""
 SELECT o.instrument_id, i.kind, i.max_leverage, o.side, o.quantity - o.filled_quantity, o.price
 FROM trading_order o
 JOIN market_instrument i ON i.id = o.instrument_id
-WHERE o.account_id = %s AND NOT o.reduce_only AND o.price IS NOT NULL
-    AND o.status IN ('new', 'partially_filled', 'triggered')
-    AND (o.type = 'limit' OR o.triggered_at IS NOT NULL)
+WHERE o.account_id = %s AND NOT o.reduce_only AND {_RESTING_SQL}
 ORDER BY o.created_at DESC, o.id DESC
-"""
+"""  # noqa: S608 - constant SQL
 
 
 def _open_orders_margin_at(account_id: int, leverages: dict[int, Decimal]) -> Decimal:
     """``open_orders_margin`` in one plain statement, for the order path's margin check."""
     total = Decimal(0)
     with connection.cursor() as cursor:
-        cursor.execute(_OPEN_ORDERS_MARGIN_SQL, [account_id])
+        cursor.execute(_OPEN_ORDERS_MARGIN_SQL, [account_id, *_RESTING_PARAMS])
         rows = cursor.fetchall()
     for instrument_id, kind, max_leverage, side, remaining, price in rows:
         notional = remaining * price
@@ -522,21 +528,18 @@ def ledger_problems() -> list[LedgerProblem]:
 
 # ``resting_orders`` of one instrument in time priority, as a plain statement: every
 # order that may match reads it.
-_BOOK_SQL = """
-SELECT * FROM trading_order
-WHERE instrument_id = %s AND status IN (%s, %s, %s) AND price IS NOT NULL
-    AND (type = %s OR triggered_at IS NOT NULL) {exclude}
-ORDER BY sequence
-"""
+_BOOK_SQL = f"""
+SELECT * FROM trading_order o WHERE o.instrument_id = %s AND {_RESTING_SQL} {{exclude}}
+ORDER BY o.sequence
+"""  # noqa: S608 - constant SQL
 
 
 def order_book_load(*, instrument: Instrument, spec=None, exclude: int | None = None):
     """Rebuild the instrument's book of users' resting orders, in time priority."""
     spec = spec or mappers.instrument_spec(instrument)
     resting = Order.objects.raw(
-        _BOOK_SQL.format(exclude="" if exclude is None else "AND id <> %s"),
-        [instrument.pk, *Order.OPEN_STATUSES, Order.Type.LIMIT]
-        + ([] if exclude is None else [exclude]),
+        _BOOK_SQL.format(exclude="" if exclude is None else "AND o.id <> %s"),
+        [instrument.pk, *_RESTING_PARAMS] + ([] if exclude is None else [exclude]),
     )
     return engine.OrderBook.from_orders(
         engine.RestingOrder(

@@ -1181,6 +1181,8 @@ _FILLED_POSITION_FIELDS = (
     "updated_at",
 )
 _FILLED_ORDER_FIELDS = ("average_price", "filled_quantity", "fees", "status", "updated_at")
+
+
 def _isolated_margin_after(position: Position, quantity: Decimal, price: Decimal) -> Decimal:
     """An isolated position's margin after a fill takes it to ``quantity``.
 
