@@ -2,7 +2,9 @@
 
 A message whose worker died stays unacknowledged in Redis until its visibility timeout
 passes; these workers look for such messages every second and take them back after
-three, so the test need not wait the hour the other settings allow.
+three, so the test need not wait the hour the other settings allow. The lock a worker
+holds while it restores them lapses after three seconds too, not kombu's five minutes:
+a worker killed while holding it would otherwise keep the next one from restoring.
 """
 
 from config.settings.test import *  # noqa: F403
@@ -11,4 +13,5 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3,
     "unacked_restore_interval": 1,
     "unacked_restore_throttle": 1,
+    "unacked_mutex_expire": 3,
 }
