@@ -221,6 +221,15 @@ def to_tick(price: Decimal, tick: Decimal = Decimal("0.5")) -> Decimal:
     return (price / tick).quantize(Decimal(1)) * tick
 
 
+# The last hour's borrow-interest round is forgotten, as if the hour had just ended: the
+# next run of the schedule (every 2 s here, on the hour in production) opens it again,
+# on the positions open now. A position pays for an hour it held when the hour's round
+# opened, so without this a short opened after the start would wait for the next hour.
+BORROW_HOUR_ENDS = """
+from trading.models import CarryBatch, JournalEntry
+CarryBatch.objects.filter(kind=JournalEntry.Kind.BORROW_INTEREST).delete()
+"""
+
 # The feed's last tick moves back to just before the hour, as if it had ticked then: its
 # next tick crosses the hour, a funding time of BTC-PERP once staff set hourly funding.
 FUNDING_TIME_PASSES = """
@@ -269,6 +278,7 @@ def test_the_quick_start_stops_liquidates_and_charges_carry_on_schedule(tmp_path
         carrier.short("BTC-PERP", Decimal("0.01"))
         assert set(carrier.positions()) == {"BTC-USD", "BTC-PERP"}
         funding_time = manage(staff_env, "shell", "-c", FUNDING_TIME_PASSES).split()[-1]
+        manage(staff_env, "shell", "-c", BORROW_HOUR_ENDS)
         assert wait_until(
             lambda: {"borrow_interest", "funding"} <= carrier.ledger_kinds(), LESSON_SECONDS
         ), output.text()

@@ -441,6 +441,57 @@ class Liquidation(models.Model):
         return f"Liquidation #{self.pk} of account {self.account_id}"
 
 
+class CarryBatch(models.Model):
+    """A share of a carry round's positions, fixed when the round opened, posted once.
+
+    A round charges one period's funding, borrow interest or financing on an
+    instrument's open positions. It opens under the instrument's lock: the positions'
+    quantities, the mark and the rate are written down in batches of a few thousand.
+    Each batch then posts in a transaction of its own (``trading.tasks.
+    carry_batch_post``), several at once on several workers while orders go on, and
+    every position pays on what it held when the round opened. A round that opens
+    again finds its batches; a batch posted again finds ``posted_at`` set.
+    """
+
+    instrument = models.ForeignKey(
+        "market.Instrument", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    kind = models.CharField(max_length=32, choices=JournalEntry.Kind.choices)
+    period = models.CharField(
+        max_length=40, help_text="The period charged: a funding time, an hour or a day."
+    )
+    number = models.PositiveIntegerField(help_text="The batch's place in its round, from 0.")
+    mark_price = models.DecimalField(max_digits=28, decimal_places=12)
+    rate = models.DecimalField(max_digits=20, decimal_places=12)
+    positions = models.JSONField(
+        default=list, help_text="[position id, account id, quantity] of each position charged."
+    )
+    charged = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    posted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["instrument", "kind", "period", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instrument", "kind", "period", "number"],
+                name="trading_carrybatch_unique",
+            ),
+        ]
+        indexes = [
+            # The sweep's look for batches whose message was lost.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(posted_at__isnull=True),
+                name="trading_carrybatch_open_idx",
+            ),
+        ]
+
+    def __str__(self):
+        kind = self.get_kind_display()
+        return f"{kind} {self.period} on #{self.instrument_id}, batch {self.number}"
+
+
 class InstrumentRiskState(models.Model):
     """The newest tick whose risk checks ran on an instrument, kept where a restart cannot lose it.
 

@@ -9,7 +9,10 @@ Tick reactions (``instruments_risk``, ``instrument_settle``) and the per-instrum
 carrying charges go to the queue of their instrument's group (``task_queue``), so
 one instrument's book is worked on by one queue while several workers share the
 instruments. A tick sends one message per group, naming the group's instruments that
-have something a price acts on. Schedules fan out one task per instrument, in batches.
+have something a price acts on. Schedules fan out one task per instrument, in batches;
+a carrying charge's task opens the instrument's round, sends its batches of positions
+but the first (``carry_batch_post``) to its own queue, where the queue's workers post
+them in parallel, and posts the first itself.
 
 The newest tick handled per instrument is kept in the database
 (``InstrumentRiskState``), so a tick that is stale or a repeat changes nothing even
@@ -24,8 +27,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import CharField, Exists, OuterRef, QuerySet, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from config import metrics
@@ -33,6 +35,7 @@ from market.models import FundingRate, Instrument
 from trading import selectors, services
 from trading.models import (
     Account,
+    CarryBatch,
     EquitySnapshot,
     InstrumentRiskState,
     JournalEntry,
@@ -70,6 +73,10 @@ FUNDING_BATCH_SIZE = 200
 FUNDING_SENT_SECONDS = 600
 FUNDING_SENT_KEY = "trading:funding:sent:{funding_rate_id}"
 FUNDING_APPLIED_SECONDS = 2 * 24 * 3600
+# A carry batch not posted this long after its round opened is sent again by the sweep
+# (a round's batch posts in a second or two), at most once in as long.
+CARRY_BATCH_RESEND_SECONDS = 120
+CARRY_BATCH_RESENT_KEY = "trading:carry:resent:{batch_id}"
 # Funding rates older than this are not looked at again (a rate is applied within a minute).
 FUNDING_LOOKBACK = timedelta(hours=24)
 # A sweep's task that waited longer than this is superseded by the next sweep.
@@ -241,8 +248,8 @@ def instrument_settle(instrument_id: int) -> int:
 def risk_sweep() -> int:
     """Check every instrument with open orders or positions, as a tick would; return how many.
 
-    Catches what a lost tick message missed, and settles what a lost settlement
-    message left open.
+    Catches what a lost tick message missed, settles what a lost settlement message
+    left open, and posts a carry round's batches whose messages were lost.
     """
     now = timezone.now()
     at_risk = (
@@ -269,6 +276,7 @@ def risk_sweep() -> int:
     )
     for instrument_id in unsettled.iterator(chunk_size=RISK_SWEEP_BATCH_SIZE):
         instrument_settle.apply_async(kwargs={"instrument_id": instrument_id})
+    _carry_batches_resend(now)
     return swept
 
 
@@ -308,34 +316,31 @@ def funding_apply_due() -> int:
 
 
 def _funding_applied(rate: FundingRate) -> bool:
-    """Whether the rate was applied: marked by its task, or paid to a position (its key)."""
+    """Whether the rate was applied: marked by its task, or its round opened (its batches)."""
     if cache.get(FUNDING_APPLIED_KEY.format(funding_rate_id=rate.pk)):
         return True
-    # The cache may have lost the mark: look for an entry under carry's key for a position.
-    key = Concat(
-        Value("funding:"),
-        Cast("pk", CharField()),
-        Value(f":{rate.funding_time.isoformat()}"),
-        output_field=CharField(),
-    )
-    paid = JournalEntry.objects.filter(idempotency_key=OuterRef("funding_key"))
-    return (
-        Position.objects.filter(instrument_id=rate.instrument_id)
-        .annotate(funding_key=key)
-        .filter(Exists(paid))
-        .exists()
-    )
+    # The cache may have lost the mark; the round's batches say it opened, and the
+    # sweep sends again a batch whose message was lost.
+    return CarryBatch.objects.filter(
+        instrument_id=rate.instrument_id,
+        kind=JournalEntry.Kind.FUNDING,
+        period=rate.funding_time.isoformat(),
+    ).exists()
 
 
-@shared_task(acks_late=True, ignore_result=True)
-def instrument_funding_apply(instrument_id: int, funding_rate_id: int) -> int:
-    """Pay one funding rate on the perpetual's open positions; a retry pays nobody twice."""
+@shared_task(bind=True, acks_late=True, ignore_result=True)
+def instrument_funding_apply(self, instrument_id: int, funding_rate_id: int) -> int:
+    """Open the funding round of a rate and post its batches; return how many there were.
+
+    The round's positions are those open when it opens; opening it again (a retry)
+    finds them and sends only the batches not posted yet.
+    """
     rate = FundingRate.objects.select_related("instrument").filter(pk=funding_rate_id).first()
     if rate is None or rate.instrument_id != instrument_id:
         return 0
-    paid = services.funding_apply(instrument=rate.instrument, funding_rate=rate)
+    batch_ids = services.funding_round_open(instrument=rate.instrument, funding_rate=rate)
     cache.set(FUNDING_APPLIED_KEY.format(funding_rate_id=rate.pk), True, FUNDING_APPLIED_SECONDS)
-    return paid
+    return _round_post(self, batch_ids)
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -345,13 +350,16 @@ def borrow_interest_charge_due() -> int:
     return _fan_out(Instrument.Kind.SPOT, instrument_borrow_interest_charge, hour=hour.isoformat())
 
 
-@shared_task(acks_late=True, ignore_result=True)
-def instrument_borrow_interest_charge(instrument_id: int, hour: str) -> int:
-    """Charge one hour's borrow interest on the spot instrument's shorts (once per hour)."""
+@shared_task(bind=True, acks_late=True, ignore_result=True)
+def instrument_borrow_interest_charge(self, instrument_id: int, hour: str) -> int:
+    """Open an hour's borrow-interest round on the spot instrument's shorts; post its batches."""
     instrument = Instrument.objects.filter(pk=instrument_id).first()
     if instrument is None:
         return 0
-    return services.borrow_interest_charge(instrument=instrument, hour=datetime.fromisoformat(hour))
+    batch_ids = services.borrow_interest_round_open(
+        instrument=instrument, hour=datetime.fromisoformat(hour)
+    )
+    return _round_post(self, batch_ids)
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -361,13 +369,70 @@ def financing_charge_due() -> int:
     return _fan_out(Instrument.Kind.CFD, instrument_financing_charge, day=day.isoformat())
 
 
-@shared_task(acks_late=True, ignore_result=True)
-def instrument_financing_charge(instrument_id: int, day: str) -> int:
-    """Charge one night's financing on the CFD's positions (once per day)."""
+@shared_task(bind=True, acks_late=True, ignore_result=True)
+def instrument_financing_charge(self, instrument_id: int, day: str) -> int:
+    """Open a night's financing round on the CFD's positions; post its batches."""
     instrument = Instrument.objects.filter(pk=instrument_id).first()
     if instrument is None:
         return 0
-    return services.financing_charge(instrument=instrument, day=date.fromisoformat(day))
+    batch_ids = services.financing_round_open(instrument=instrument, day=date.fromisoformat(day))
+    return _round_post(self, batch_ids)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def carry_batch_post(batch_id: int) -> int:
+    """Charge the positions of one batch of a carry round; a batch posted already charges nobody."""
+    return services.carry_batch_post(batch_id=batch_id)
+
+
+def _round_post(task, batch_ids: list[int]) -> int:
+    """Send a round's batches but the first to the task's queue, post the first here.
+
+    Return how many batches the round had to post. A round of one batch (most of
+    them) costs no message more than the task; a larger one is posted by every free
+    worker of the queue at once, this one included.
+    """
+    carry_batches_send(batch_ids[1:], queue=_delivered_on(task))
+    if batch_ids:
+        services.carry_batch_post(batch_id=batch_ids[0])
+    return len(batch_ids)
+
+
+def carry_batches_send(batch_ids: list[int], *, queue: str | None = None) -> int:
+    """Send each batch to be posted, on ``queue`` or the default route; return how many.
+
+    The batches of a round post in parallel on every worker of the queue.
+    """
+    options = {"queue": queue} if queue else {}
+    for batch_id in batch_ids:
+        carry_batch_post.apply_async(kwargs={"batch_id": batch_id}, **options)
+    return len(batch_ids)
+
+
+def _delivered_on(task) -> str | None:
+    """The queue a task's message came from (none when run in the caller's process).
+
+    A round's batches go where its task went: the workers of the instrument's group.
+    """
+    return (task.request.delivery_info or {}).get("routing_key")
+
+
+def _carry_batches_resend(now) -> int:
+    """Send again the batches not posted long after their round opened; return how many."""
+    waiting = (
+        CarryBatch.objects.filter(
+            posted_at__isnull=True,
+            created_at__lt=now - timedelta(seconds=CARRY_BATCH_RESEND_SECONDS),
+        )
+        .values_list("pk", "instrument_id")
+        .order_by("pk")
+    )
+    sent = 0
+    for batch_id, instrument_id in waiting.iterator(chunk_size=RISK_SWEEP_BATCH_SIZE):
+        key = CARRY_BATCH_RESENT_KEY.format(batch_id=batch_id)
+        if cache.add(key, True, CARRY_BATCH_RESEND_SECONDS):
+            sent += carry_batches_send([batch_id], queue=risk_queue(instrument_id))
+    return sent
 
 
 def _fan_out(kind: str, task, **period) -> int:

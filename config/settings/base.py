@@ -262,6 +262,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # so each book has one queue while workers on several machines share the instruments.
 RISK_QUEUE_GROUPS = env.int("RISK_QUEUE_GROUPS", default=2)
 RISK_QUEUES = [f"risk-{group}" for group in range(RISK_QUEUE_GROUPS)]
+# A carry round (funding, borrow interest, financing) posts its positions in batches of
+# this many, each one statement and one transaction, on every free worker of the queue.
+CARRY_ROUND_BATCH = env.int("CARRY_ROUND_BATCH", default=10_000)
 CELERY_TASK_ROUTES = [
     "trading.tasks.task_queue",
     {"market.tasks.feeds_tick": {"queue": "feed"}},

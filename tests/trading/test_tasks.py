@@ -13,7 +13,7 @@ from market import services as market_services
 from market.models import FundingRate
 from tests.factories.market import btc_market, move
 from trading import selectors, services, tasks
-from trading.models import JournalEntry, Liquidation, Order, Position
+from trading.models import CarryBatch, JournalEntry, Liquidation, Order, Position
 from trading.services.orders import Exit, OrderRequest
 
 pytestmark = pytest.mark.django_db
@@ -291,6 +291,24 @@ def test_old_and_future_rates_are_left_alone(market, account, eager):
 
     assert tasks.funding_apply_due.apply().get() == 0
     assert not JournalEntry.objects.filter(kind=JournalEntry.Kind.FUNDING).exists()
+
+
+def test_the_sweep_posts_a_batch_whose_message_was_lost(market, account, eager):
+    place(account, symbol="BTC-USD")
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+    (batch_id,) = services.borrow_interest_round_open(instrument=market["BTC-USD"], hour=hour)
+    assert tasks.risk_sweep.apply() and not CarryBatch.objects.get(pk=batch_id).posted_at  # Young.
+
+    CarryBatch.objects.filter(pk=batch_id).update(
+        created_at=timezone.now() - timedelta(seconds=tasks.CARRY_BATCH_RESEND_SECONDS + 1)
+    )
+    tasks.risk_sweep.apply()
+
+    batch = CarryBatch.objects.get(pk=batch_id)
+    assert batch.posted_at is not None
+    assert batch.charged == 1
+    assert Position.objects.get(account=account).borrow_interest_paid > 0
+    assert JournalEntry.objects.filter(kind=JournalEntry.Kind.BORROW_INTEREST).count() == 1
 
 
 def test_borrow_interest_is_charged_once_per_hour(market, account, eager):

@@ -3,7 +3,9 @@
 The test starts ``celery worker`` processes against the Redis broker on a queue of its
 own, sends a batch of hourly borrow-interest charges, SIGKILLs the worker (and its
 pool) while the batch is half done, starts a new worker, and checks that every
-position paid every hour exactly once and that the ledger balances.
+position paid every hour exactly once and that the ledger balances. Each hour's task
+opens its round and sends the round's batch of positions to the queue it came from,
+so the charges happen only if the batches follow their round to the test's queue.
 """
 
 import os

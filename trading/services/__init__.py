@@ -7,8 +7,12 @@ trading accounts by primary key.
 
 from trading.services.carry import (
     borrow_interest_charge,
+    borrow_interest_round_open,
+    carry_batch_post,
     financing_charge,
+    financing_round_open,
     funding_apply,
+    funding_round_open,
     instrument_settle,
 )
 from trading.services.ledger import (
@@ -55,11 +59,15 @@ __all__ = [
     "account_reset",
     "balance_restore",
     "borrow_interest_charge",
+    "borrow_interest_round_open",
+    "carry_batch_post",
     "conditional_orders_check",
     "equity_snapshots_prune",
     "equity_snapshots_take",
     "financing_charge",
+    "financing_round_open",
     "funding_apply",
+    "funding_round_open",
     "funds_grant",
     "funds_transfer",
     "gtd_orders_expire",

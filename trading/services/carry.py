@@ -4,8 +4,15 @@ Funding (perpetuals), borrow interest (spot shorts on margin), overnight financi
 (CFDs) and settlement (dated futures and options): the risk workers call these on a
 schedule. Rules of this module:
 
-- Each service is one transaction: it locks the instrument's row, then the paper
+- Settlement is one transaction: it locks the instrument's row, then the paper
   accounts holding a position in it in primary-key order, then the positions.
+- A carrying charge is a round in two steps. Opening it (one short transaction under
+  the instrument's lock) writes down the open positions' quantities, the mark and the
+  rate in ``CarryBatch`` rows of CARRY_ROUND_BATCH positions; posting a batch (a
+  transaction of its own, which locks the batch, its accounts in primary-key order,
+  then its positions) charges each position on the quantity it held when the round
+  opened. The batches of a round post at once on several workers while orders go on;
+  ``funding_apply`` and its like open and post a whole round in one transaction.
 - Money moves only through balanced journal entries against the simulated market
   (``Account.SystemCode.MARKET``), one per position and period, each with an
   idempotency key naming the position and the period: a retried task finds the
@@ -22,10 +29,10 @@ schedule. Rules of this module:
   ledger, the position's cost fields and the stream (its position and account), not
   by a notification each: a round would write one per position every period.
   Settlement, which ends a position, is notified.
-- On PostgreSQL the carrying charges post in a few statements per ROUND_BATCH
-  positions, the engine's arithmetic done in SQL with its rounding, so a round over
-  100,000 positions is not 100,000 round trips; the embedded default (SQLite) posts
-  them one by one. Both paths post the same entries to the last place.
+- On PostgreSQL a batch posts in one statement, the engine's arithmetic done in SQL
+  with its rounding, so a round over 100,000 positions is not 100,000 round trips;
+  the embedded default (SQLite) posts them one by one. Both paths post the same
+  entries to the last place.
 """
 
 from collections.abc import Callable
@@ -33,6 +40,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -44,22 +52,20 @@ from trading.models import (
     AMOUNT_PLACES,
     USER_KINDS,
     Account,
+    CarryBatch,
     JournalEntry,
     Order,
     Position,
 )
 from trading.services.ledger import Posting, _lock_accounts, _system_account, journal_post
 from trading.services.notifications import notifications_create_many, settlement_notification
-from trading.services.orders import MONEY, _lock_instrument, _quote
+from trading.services.orders import MONEY, _lock_instrument, _quote, _retrying_deadlocks
 
 # The platform lists no benchmark rate (SOFR, say) for its CFDs: ``financing_rate``
 # is the admin fee of the engine's convention, so longs and shorts both pay it.
 FINANCING_BENCHMARK_RATE = Decimal(0)
 FINANCING_DAY_COUNT = 365
 BORROW_HOURS = 1
-# Positions one statement of a round posts: 100,000 positions are ten statements of
-# bounded size, in the round's one transaction.
-ROUND_BATCH = 10_000
 CONTEXT_DIGITS = 28  # Python's default decimal context, which the engine computes in.
 
 
@@ -86,26 +92,48 @@ def funding_apply(*, instrument: Instrument, funding_rate: FundingRate) -> int:
     """Pay one funding interval on every open position in a perpetual; return how many paid.
 
     A positive rate makes longs pay shorts, a negative one the reverse, on the
-    notional at the mark price fixed with the rate.
+    notional at the mark price fixed with the rate. The whole round in one
+    transaction: ``funding_round_open``, then ``carry_batch_post`` of each batch.
     """
+    return _batches_post(funding_round_open(instrument=instrument, funding_rate=funding_rate))
+
+
+@transaction.atomic
+def funding_round_open(*, instrument: Instrument, funding_rate: FundingRate) -> list[int]:
+    """Open the funding round of a rate; return the ids of its batches not posted yet."""
     instrument = _lock_instrument(instrument.pk)
     _require_kind(instrument, Instrument.Kind.PERPETUAL)
     if funding_rate.instrument_id != instrument.pk:
         raise ValueError(f"The funding rate #{funding_rate.pk} is not {instrument.symbol}'s.")
-    return _round_post(_funding_round(instrument=instrument, funding_rate=funding_rate))
+    return _round_open(
+        instrument,
+        JournalEntry.Kind.FUNDING,
+        funding_rate.funding_time.isoformat(),
+        price=lambda: (funding_rate.mark_price, funding_rate.rate),
+    )
 
 
 @transaction.atomic
 def borrow_interest_charge(*, instrument: Instrument, hour: datetime) -> int:
     """Charge an hour's interest on the coin every spot short borrowed; return how many paid.
 
-    The loan is valued at the current mark price, at the instrument's annual borrow
-    rate. Longs borrow nothing here.
+    The loan is valued at the mark price when the round opens, at the instrument's
+    annual borrow rate. Longs borrow nothing here.
     """
+    return _batches_post(borrow_interest_round_open(instrument=instrument, hour=hour))
+
+
+@transaction.atomic
+def borrow_interest_round_open(*, instrument: Instrument, hour: datetime) -> list[int]:
+    """Open the borrow-interest round of an hour; return the ids of its batches not posted yet."""
     instrument = _lock_instrument(instrument.pk)
     _require_kind(instrument, Instrument.Kind.SPOT)
-    mark = _quote(instrument).mark_price
-    return _round_post(_borrow_round(instrument=instrument, hour=hour, mark=mark))
+    return _round_open(
+        instrument,
+        JournalEntry.Kind.BORROW_INTEREST,
+        hour.isoformat(),
+        price=lambda: (_quote(instrument).mark_price, instrument.borrow_rate or Decimal(0)),
+    )
 
 
 @transaction.atomic
@@ -113,13 +141,32 @@ def financing_charge(*, instrument: Instrument, day: date) -> int:
     """Charge one night's financing on every open CFD position; return how many paid.
 
     Per ``engine.overnight_financing``: a long pays notional * (benchmark + fee) / 365
-    and a short notional * (fee - benchmark) / 365, at the current mark price. With
-    no benchmark, ``financing_rate`` is the fee and both sides pay it.
+    and a short notional * (fee - benchmark) / 365, at the mark price when the round
+    opens. With no benchmark, ``financing_rate`` is the fee and both sides pay it.
     """
+    return _batches_post(financing_round_open(instrument=instrument, day=day))
+
+
+@transaction.atomic
+def financing_round_open(*, instrument: Instrument, day: date) -> list[int]:
+    """Open the financing round of a night; return the ids of its batches not posted yet."""
     instrument = _lock_instrument(instrument.pk)
     _require_kind(instrument, Instrument.Kind.CFD)
-    mark = _quote(instrument).mark_price
-    return _round_post(_financing_round(instrument=instrument, day=day, mark=mark))
+    return _round_open(
+        instrument,
+        JournalEntry.Kind.FINANCING,
+        day.isoformat(),
+        price=lambda: (_quote(instrument).mark_price, instrument.financing_rate or Decimal(0)),
+    )
+
+
+def carry_batch_post(*, batch_id: int) -> int:
+    """Charge the positions of one batch of a carry round; return how many paid now.
+
+    One transaction, retried when PostgreSQL picks it as a deadlock's victim. A batch
+    already posted, by an earlier delivery of its task, charges nobody.
+    """
+    return _retrying_deadlocks(lambda: _batch_post(batch_id))
 
 
 @transaction.atomic
@@ -226,9 +273,7 @@ class _Round:
         return positions.exclude(quantity=0)
 
 
-def _funding_round(*, instrument: Instrument, funding_rate: FundingRate) -> _Round:
-    at = funding_rate.funding_time.isoformat()
-    mark, rate = funding_rate.mark_price, funding_rate.rate
+def _funding_round(instrument: Instrument, at: str, mark: Decimal, rate: Decimal) -> _Round:
     return _Round(
         instrument=instrument,
         kind=JournalEntry.Kind.FUNDING,
@@ -244,15 +289,14 @@ def _funding_round(*, instrument: Instrument, funding_rate: FundingRate) -> _Rou
     )
 
 
-def _borrow_round(*, instrument: Instrument, hour: datetime, mark: Decimal) -> _Round:
-    rate = instrument.borrow_rate or Decimal(0)
+def _borrow_round(instrument: Instrument, hour: str, mark: Decimal, rate: Decimal) -> _Round:
     return _Round(
         instrument=instrument,
         kind=JournalEntry.Kind.BORROW_INTEREST,
         cost_field="borrow_interest_paid",
-        key=("borrow:", f":{hour.isoformat()}"),
+        key=("borrow:", f":{hour}"),
         memo=(
-            f"{instrument.symbol}: borrow interest for the hour {hour.isoformat()} on ",
+            f"{instrument.symbol}: borrow interest for the hour {hour} on ",
             f" at {mark.normalize()}, {rate.normalize()} a year",
         ),
         amount=lambda quantity: engine.borrow_interest(
@@ -269,16 +313,15 @@ def _borrow_round(*, instrument: Instrument, hour: datetime, mark: Decimal) -> _
     )
 
 
-def _financing_round(*, instrument: Instrument, day: date, mark: Decimal) -> _Round:
-    rate = instrument.financing_rate or Decimal(0)
+def _financing_round(instrument: Instrument, day: str, mark: Decimal, rate: Decimal) -> _Round:
     nights = 1
     return _Round(
         instrument=instrument,
         kind=JournalEntry.Kind.FINANCING,
         cost_field="financing_paid",
-        key=("financing:", f":{day.isoformat()}"),
+        key=("financing:", f":{day}"),
         memo=(
-            f"{instrument.symbol}: overnight financing for {day.isoformat()} on ",
+            f"{instrument.symbol}: overnight financing for {day} on ",
             f" at {mark.normalize()}",
         ),
         amount=lambda quantity: engine.overnight_financing(
@@ -305,56 +348,192 @@ def _financing_round(*, instrument: Instrument, day: date, mark: Decimal) -> _Ro
     )
 
 
-def _round_post(charge: _Round) -> int:
-    """Post a round on every position it charges; return how many paid now.
+_ROUNDS: dict[str, Callable[[Instrument, str, Decimal, Decimal], _Round]] = {
+    JournalEntry.Kind.FUNDING: _funding_round,
+    JournalEntry.Kind.BORROW_INTEREST: _borrow_round,
+    JournalEntry.Kind.FINANCING: _financing_round,
+}
 
-    PostgreSQL posts ROUND_BATCH positions a statement; the embedded default
-    (SQLite) of the quick start, with a handful of positions, posts one by one.
+
+def _round_open(
+    instrument: Instrument,
+    kind: str,
+    period: str,
+    *,
+    price: Callable[[], tuple[Decimal, Decimal]],
+) -> list[int]:
+    """Write a round's batches down unless they are; return the ids of those not posted.
+
+    The caller holds the instrument's lock, so no position in it changes while the
+    quantities are read, and a second opening of the round waits for the first and
+    finds its batches. ``price`` gives the round's mark and rate, asked for only
+    when the round opens now. A round with nobody to charge is one empty batch,
+    posted at once, so that opening it later charges nobody either.
     """
+    batches = CarryBatch.objects.filter(instrument=instrument, kind=kind, period=period)
+    if not batches.exists():
+        mark, rate = price()
+        batch = CarryBatch(
+            instrument=instrument,
+            kind=kind,
+            period=period,
+            number=0,
+            mark_price=mark,
+            rate=rate,
+            created_at=timezone.now(),
+        )
+        positions = _ROUNDS[kind](instrument, period, mark, rate).positions()
+        if not _batches_write(batch, positions):
+            batch.posted_at = batch.created_at
+            batch.save()
+    waiting = batches.filter(posted_at__isnull=True).order_by("number")
+    return list(waiting.values_list("pk", flat=True))
+
+
+def _batches_write(batch: CarryBatch, positions) -> int:
+    """Write ``positions`` down in batches like ``batch``; return how many batches.
+
+    Each batch holds ``settings.CARRY_ROUND_BATCH`` positions (the last one fewer).
+
+    PostgreSQL builds the batches in one statement; the embedded default in Python.
+    Each batch's positions are [id, account id, "quantity"], the quantity as text
+    with its scale, in primary-key order.
+    """
+    size = settings.CARRY_ROUND_BATCH
+    positions = positions.order_by("id").values_list("id", "account_id", "quantity")
     if connection.vendor != "postgresql":
-        return _round_post_one_by_one(charge)
-    return _round_post_in_batches(charge)
+        rows = [[pk, account_id, str(quantity)] for pk, account_id, quantity in positions]
+        written = CarryBatch.objects.bulk_create(
+            CarryBatch(
+                instrument=batch.instrument,
+                kind=batch.kind,
+                period=batch.period,
+                number=number,
+                mark_price=batch.mark_price,
+                rate=batch.rate,
+                positions=rows[start : start + size],
+                created_at=batch.created_at,
+            )
+            for number, start in enumerate(range(0, len(rows), size))
+        )
+        return len(written)
+    select, params = positions.query.sql_with_params()
+    fields = [
+        CarryBatch._meta.get_field(name)
+        for name in ("instrument", "kind", "period", "mark_price", "rate", "charged", "created_at")
+    ]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    values = [field.get_db_prep_save(getattr(batch, field.attname), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {CarryBatch._meta.db_table} ({columns}, number, positions)
+            SELECT {", ".join(["%s"] * len(values))}, (n - 1) / %s,
+                jsonb_agg(jsonb_build_array(id, account_id, quantity::text) ORDER BY n)
+            FROM (SELECT p.*, row_number() OVER (ORDER BY p.id) AS n FROM ({select}) p) numbered
+            GROUP BY (n - 1) / %s
+            """,  # noqa: S608
+            [*values, size, *params, size],
+        )
+        return cursor.rowcount
 
 
-def _round_post_one_by_one(charge: _Round) -> int:
-    """``_round_post`` a position at a time, each one journal entry through the ledger."""
+def _batches_post(batch_ids: list[int]) -> int:
+    """Post the batches one after the other, in the caller's transaction; return how many paid."""
+    return sum(_batch_post(batch_id) for batch_id in batch_ids)
+
+
+@transaction.atomic
+def _batch_post(batch_id: int) -> int:
+    """``carry_batch_post`` in the caller's transaction."""
+    batch = (
+        CarryBatch.objects.select_for_update(of=("self",))
+        .select_related("instrument")
+        .filter(pk=batch_id)
+        .first()
+    )
+    if batch is None or batch.posted_at is not None:
+        return 0
+    # As given when the round opened, without the field's trailing zeros: the SQL's
+    # steps are exact (and cheap) while their products have at most 28 digits.
+    mark, rate = batch.mark_price.normalize(), batch.rate.normalize()
+    charge = _ROUNDS[batch.kind](batch.instrument, batch.period, mark, rate)
+    rows = [(pk, account_id, Decimal(quantity)) for pk, account_id, quantity in batch.positions]
+    if connection.vendor == "postgresql":
+        charged = _batch_post_in_one_statement(charge, rows)
+    else:
+        charged = _batch_post_one_by_one(charge, rows)
+    batch.posted_at, batch.charged = timezone.now(), charged
+    batch.save(update_fields=["posted_at", "charged"])
+    return charged
+
+
+def _batch_lock(rows: list[tuple[int, int, Decimal]]) -> None:
+    """Lock a batch's accounts, then its positions, each in primary-key order.
+
+    The order every service that locks both keeps (``_open_positions``, the order
+    path), so that a batch and an order on one of its accounts wait for each other
+    instead of deadlocking. On PostgreSQL each is one statement given an array of
+    ids, which builds no model instance and quotes no list of thousands of ids.
+    """
+    account_ids = sorted({account_id for _, account_id, _ in rows})
+    position_ids = sorted(pk for pk, _, _ in rows)
+    if connection.vendor != "postgresql":
+        _lock_accounts(account_ids)
+        list(Position.objects.filter(pk__in=position_ids).select_for_update())
+        return
+    with connection.cursor() as cursor:
+        for table, ids in (
+            (Account._meta.db_table, account_ids),
+            (Position._meta.db_table, position_ids),
+        ):
+            cursor.execute(
+                f"SELECT 1 FROM {connection.ops.quote_name(table)} "  # noqa: S608
+                "WHERE id = ANY(%s::bigint[]) ORDER BY id FOR UPDATE",
+                [_array(ids)],
+            )
+
+
+def _batch_post_one_by_one(charge: _Round, rows: list[tuple[int, int, Decimal]]) -> int:
+    """Post a batch a position at a time, each one journal entry through the ledger.
+
+    The embedded default (SQLite) of the quick start, with a handful of positions.
+    """
+    _batch_lock(rows)
+    positions = Position.objects.select_related("account").in_bulk([pk for pk, _, _ in rows])
     ledger = _Ledger.load()
     charged = 0
-    for position in _open_positions(charge.instrument, shorts_only=charge.shorts_only):
+    for pk, _, quantity in rows:
         charged += _charge(
-            position,
-            charge.amount(position.quantity),
+            positions[pk],
+            charge.amount(quantity),
             cost_field=charge.cost_field,
             kind=charge.kind,
-            key=charge.key_for(position.pk),
-            memo=charge.memo_for(position.quantity),
+            key=charge.key_for(pk),
+            memo=charge.memo_for(quantity),
             ledger=ledger,
         )
     return charged
 
 
-def _round_post_in_batches(charge: _Round) -> int:
-    """``_round_post`` in a few statements per ROUND_BATCH positions (PostgreSQL).
+def _batch_post_in_one_statement(charge: _Round, rows: list[tuple[int, int, Decimal]]) -> int:
+    """Post a batch in one statement (PostgreSQL): the journal, the balances, the costs.
 
-    The caller holds the instrument's lock. The accounts, then the positions, are
-    locked in primary-key order as ``_open_positions`` locks them; each batch then
-    writes its journal entries (``ON CONFLICT DO NOTHING`` on the idempotency key:
-    an entry already written, by an earlier run of the period, charges nobody), the
-    entries' lines, the cached balances and the positions' cost fields, in one
-    statement that returns the account of each position it charged.
+    It writes the batch's journal entries (``ON CONFLICT DO NOTHING`` on the
+    idempotency key: an entry already written, by an earlier run of the period,
+    charges nobody), the entries' lines, the cached balances and the positions' cost
+    fields, and returns the account of each position it charged.
     """
-    positions = charge.positions()
-    list(
-        Account.objects.filter(pk__in=positions.values("account_id"))
-        .order_by("pk")
-        .select_for_update()
-        .values_list("pk", flat=True)
-    )
-    locked = list(positions.order_by("pk").select_for_update().values_list("pk", "account_id"))
-    if not locked:
+    if not rows:
         return 0
-    sql, params = _round_sql(charge), _round_params(charge)
-    posted = []
+    _batch_lock(rows)
+    ids, accounts, quantities = zip(*rows, strict=True)
+    params = {
+        **_round_params(charge),
+        "ids": _array(ids),
+        "accounts": _array(accounts),
+        "quantities": "{" + ",".join(map(str, quantities)) + "}",
+    }
     with connection.cursor() as cursor:
         # The planner cannot foresee how many rows the CTEs hold. Compiling the
         # statement (JIT) for the millions it may guess takes longer than running it,
@@ -366,10 +545,8 @@ def _round_post_in_batches(charge: _Round) -> int:
         # sequence up in the catalog again for every entry.
         cursor.execute("SELECT pg_get_serial_sequence('trading_journalentry', 'id')")
         params["entry_sequence"] = cursor.fetchone()[0]
-        for start in range(0, len(locked), ROUND_BATCH):
-            ids, accounts = zip(*locked[start : start + ROUND_BATCH], strict=True)
-            cursor.execute(sql, {**params, "ids": _array(ids), "accounts": _array(accounts)})
-            posted += [account_id for (account_id,) in cursor.fetchall()]
+        cursor.execute(_round_sql(charge), params)
+        posted = [account_id for (account_id,) in cursor.fetchall()]
         cursor.execute("SET LOCAL jit TO DEFAULT")
         cursor.execute("SET LOCAL enable_nestloop TO DEFAULT")
     events.positions_changed(instrument_id=charge.instrument.pk, account_ids=posted)
@@ -386,7 +563,7 @@ def _array(pks: tuple[int, ...]) -> str:
 
 
 def _round_params(charge: _Round) -> dict:
-    """The parameters of ``_round_sql`` but the batch's (``ids`` and ``accounts``)."""
+    """The parameters of ``_round_sql`` but the batch's (``ids``, ``accounts``, ``quantities``)."""
     ledger = _Ledger.load()
     return {
         **charge.params,
@@ -404,8 +581,8 @@ def _round_params(charge: _Round) -> dict:
 
 _ROUND_SQL = """
 WITH batch AS MATERIALIZED (
-    SELECT p.id, p.account_id, p.quantity AS q FROM trading_position p
-    WHERE p.id = ANY(%(ids)s::bigint[])
+    SELECT * FROM unnest(%(ids)s::bigint[], %(accounts)s::bigint[], %(quantities)s::numeric[])
+        AS b(id, account_id, q)
 ),
 amounts AS MATERIALIZED (
     {amounts}
@@ -479,8 +656,9 @@ SELECT account_id FROM posted
 def _round_sql(charge: _Round) -> str:
     """The statement that posts one batch of a round: the positions with a pk in ``ids``.
 
-    The ids are the locked positions' (the caller's) and ``accounts`` their
-    accounts', given as arrays so that the planner knows how many rows each step
+    The ids are the locked positions' (the caller's), ``accounts`` their accounts'
+    and ``quantities`` what each held when the round opened, given as arrays so that
+    the planner knows how many rows each step
     holds (guessing one row from stale statistics, it would join two CTEs of
     thousands of rows in a nested loop) and reads only those rows of the tables it
     updates.

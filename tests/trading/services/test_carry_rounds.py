@@ -6,7 +6,7 @@ fields, and no notification, once per position and period however often or
 concurrently a round runs.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, getcontext
 
 import pytest
@@ -22,7 +22,15 @@ from tests.factories.accounts import UserFactory
 from tests.factories.market import btc_market
 from tests.trading.test_concurrency import run_concurrently
 from trading import engine, selectors, services
-from trading.models import Account, Balance, JournalEntry, JournalLine, Notification, Position
+from trading.models import (
+    Account,
+    Balance,
+    CarryBatch,
+    JournalEntry,
+    JournalLine,
+    Notification,
+    Position,
+)
 from trading.services import carry
 from trading.services.orders import OrderRequest
 
@@ -90,21 +98,18 @@ def run_service(name, market):
 def build_round(name, instrument, *, mark, rate=None):
     """The round as the service builds it, at ``mark`` (and ``rate``, when given)."""
     if name == "funding":
-        fixed = FundingRate(
-            instrument=instrument,
-            funding_time=FUNDING_TIME,
-            rate=Decimal("0.0001") if rate is None else rate,
-            mark_price=mark,
-            index_price=mark,
-        )
-        return carry._funding_round(instrument=instrument, funding_rate=fixed)
+        rate = Decimal("0.0001") if rate is None else rate
+        return carry._funding_round(instrument, FUNDING_TIME.isoformat(), mark, rate)
     if name == "borrow":
-        if rate is not None:
-            instrument.borrow_rate = rate
-        return carry._borrow_round(instrument=instrument, hour=HOUR, mark=mark)
-    if rate is not None:
-        instrument.financing_rate = rate
-    return carry._financing_round(instrument=instrument, day=DAY, mark=mark)
+        rate = instrument.borrow_rate if rate is None else rate
+        return carry._borrow_round(instrument, HOUR.isoformat(), mark, rate)
+    rate = instrument.financing_rate if rate is None else rate
+    return carry._financing_round(instrument, DAY.isoformat(), mark, rate)
+
+
+def rows(charge):
+    """A batch of every position the round charges, as its opening writes them down."""
+    return list(charge.positions().order_by("pk").values_list("pk", "account_id", "quantity"))
 
 
 def engine_amount(name, quantity, *, mark, rate):
@@ -169,14 +174,15 @@ def test_both_paths_post_the_same_entries_balances_and_costs_and_notify_nobody(m
     charge = build_round(name, instrument, mark=Decimal("50123.5"), rate=Decimal(rate))
 
     states = {}
-    for path in (carry._round_post_in_batches, carry._round_post_one_by_one):
+    for path in (carry._batch_post_in_one_statement, carry._batch_post_one_by_one):
         with transaction.atomic():
-            charged = path(charge)
+            charged = path(charge, rows(charge))
             states[path.__name__] = (charged, ledger_state(kind))
             assert selectors.ledger_problems() == []
             transaction.set_rollback(True)
 
-    batched, one_by_one = states["_round_post_in_batches"], states["_round_post_one_by_one"]
+    batched = states["_batch_post_in_one_statement"]
+    one_by_one = states["_batch_post_one_by_one"]
     assert batched == one_by_one
     charged, state = batched
     assert charged == (2 if name == "borrow" else 4)
@@ -285,7 +291,7 @@ def test_a_round_posts_exactly_what_the_engine_computes(market, name, quantities
         ]
         charge = build_round(name, instrument, mark=mark, rate=rate)
 
-        charged = carry._round_post_in_batches(charge)
+        charged = carry._batch_post_in_one_statement(charge, rows(charge))
 
         expected_charged = 0
         for position in positions:
@@ -394,8 +400,8 @@ def test_running_a_round_again_charges_nobody(market, name):
     assert selectors.ledger_problems() == []
 
 
-def test_a_position_opened_since_charges_only_itself_on_a_rerun(market):
-    """The rerun posts what is missing and skips every entry already written."""
+def test_a_position_opened_after_its_round_opened_pays_nothing_for_that_period(market):
+    """A rerun finds the round's batches: the positions of the night it charged."""
     early = open_account()
     place(early, "BTC-CFD", "sell")
     assert services.financing_charge(instrument=market["BTC-CFD"], day=DAY) == 1
@@ -403,17 +409,21 @@ def test_a_position_opened_since_charges_only_itself_on_a_rerun(market):
     late = open_account()
     place(late, "BTC-CFD", "buy", "0.2")
 
-    assert services.financing_charge(instrument=market["BTC-CFD"], day=DAY) == 1
+    assert services.financing_charge(instrument=market["BTC-CFD"], day=DAY) == 0
 
     assert Position.objects.get(account=early).financing_paid == early_paid
+    assert Position.objects.get(account=late).financing_paid == 0
+    assert JournalEntry.objects.filter(kind=JournalEntry.Kind.FINANCING).count() == 1
+    # The next night charges both.
+    next_day = DAY + timedelta(days=1)
+    assert services.financing_charge(instrument=market["BTC-CFD"], day=next_day) == 2
     assert Position.objects.get(account=late).financing_paid == engine_amount(
         "financing", Decimal("0.2"), mark=Decimal(50000), rate=Decimal("0.1")
     )
-    assert JournalEntry.objects.filter(kind=JournalEntry.Kind.FINANCING).count() == 2
 
 
-def test_a_round_in_several_batches_charges_each_position_once(market, monkeypatch):
-    monkeypatch.setattr(carry, "ROUND_BATCH", 2)
+def test_a_round_in_several_batches_charges_each_position_once(market, settings):
+    settings.CARRY_ROUND_BATCH = 2
     shorts = []
     for _ in range(5):
         account = open_account()
@@ -429,6 +439,95 @@ def test_a_round_in_several_batches_charges_each_position_once(market, monkeypat
     assert Position.objects.get(account=long).borrow_interest_paid == 0
     assert JournalEntry.objects.filter(kind=JournalEntry.Kind.BORROW_INTEREST).count() == 5
     assert services.borrow_interest_charge(instrument=market["BTC-USD"], hour=HOUR) == 0
+    assert selectors.ledger_problems() == []
+
+
+# A round opens, then its batches post -----------------------------------------------------
+
+
+def test_each_position_pays_on_what_it_held_when_the_round_opened(market):
+    holder, closer = open_account(), open_account()
+    place(holder, "BTC-PERP", "sell", "0.1")
+    place(closer, "BTC-PERP", "sell", "0.4")
+    rate = funding_rate(market["BTC-PERP"])
+    batch_ids = services.funding_round_open(instrument=market["BTC-PERP"], funding_rate=rate)
+    # After the round opened: one short grows, one closes, a newcomer opens.
+    place(holder, "BTC-PERP", "sell", "0.2")
+    place(closer, "BTC-PERP", "buy", "0.4")
+    newcomer = open_account()
+    place(newcomer, "BTC-PERP", "sell", "1")
+    mark, rate_value = Decimal(50000), Decimal("0.0001")
+
+    assert sum(services.carry_batch_post(batch_id=pk) for pk in batch_ids) == 2
+
+    paid = {a.pk: Position.objects.get(account=a).funding_paid for a in (holder, closer, newcomer)}
+    assert paid == {
+        holder.pk: engine_amount("funding", Decimal("-0.1"), mark=mark, rate=rate_value),
+        closer.pk: engine_amount("funding", Decimal("-0.4"), mark=mark, rate=rate_value),
+        newcomer.pk: Decimal(0),
+    }
+    # Opening the round again finds it posted: nobody pays twice, the newcomer not at all.
+    assert services.funding_round_open(instrument=market["BTC-PERP"], funding_rate=rate) == []
+    assert services.funding_apply(instrument=market["BTC-PERP"], funding_rate=rate) == 0
+    assert JournalEntry.objects.filter(kind=JournalEntry.Kind.FUNDING).count() == 2
+    assert selectors.ledger_problems() == []
+
+
+def test_a_round_fixes_its_mark_when_it_opens(market):
+    short = open_account()
+    place(short, "BTC-USD", "sell", "0.1")
+    batch_ids = services.borrow_interest_round_open(instrument=market["BTC-USD"], hour=HOUR)
+    batch = CarryBatch.objects.get(pk=batch_ids[0])
+    assert (batch.mark_price, batch.rate) == (Decimal(50000), Decimal("0.08"))
+    assert batch.positions == [[Position.objects.get(account=short).pk, short.pk, "-0.10000000"]]
+    Instrument.objects.filter(pk=market["BTC-USD"].pk).update(borrow_rate=Decimal("0.5"))
+
+    assert services.carry_batch_post(batch_id=batch.pk) == 1
+
+    assert Position.objects.get(account=short).borrow_interest_paid == engine_amount(
+        "borrow", Decimal("-0.1"), mark=Decimal(50000), rate=Decimal("0.08")
+    )
+    batch.refresh_from_db()
+    assert batch.posted_at is not None
+    assert batch.charged == 1
+
+
+def test_a_round_with_nobody_to_charge_stays_posted(market):
+    assert services.financing_round_open(instrument=market["BTC-CFD"], day=DAY) == []
+    late = open_account()
+    place(late, "BTC-CFD", "sell")
+
+    assert services.financing_charge(instrument=market["BTC-CFD"], day=DAY) == 0
+    assert CarryBatch.objects.filter(kind=JournalEntry.Kind.FINANCING).count() == 1
+    assert not JournalEntry.objects.filter(kind=JournalEntry.Kind.FINANCING).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batches_posted_at_once_and_twice_each_charge_every_position_once(market, settings):
+    settings.CARRY_ROUND_BATCH = 2
+    accounts = []
+    for index in range(7):
+        account = open_account()
+        place(account, "BTC-PERP", "sell" if index % 2 else "buy", "0.1")
+        accounts.append(account)
+    before = {a.pk: cash(a) for a in accounts}
+    rate = funding_rate(market["BTC-PERP"])
+    batch_ids = services.funding_round_open(instrument=market["BTC-PERP"], funding_rate=rate)
+    assert len(batch_ids) == 4
+
+    # Every batch posted by two workers at once, as a redelivered message would be.
+    results = run_concurrently(
+        [lambda pk=pk: services.carry_batch_post(batch_id=pk) for pk in batch_ids * 2]
+    )
+
+    assert sorted(results) == [0, 0, 0, 0, 1, 2, 2, 2]
+    assert JournalEntry.objects.filter(kind=JournalEntry.Kind.FUNDING).count() == 7
+    payment = engine_amount("funding", Decimal("0.1"), mark=Decimal(50000), rate=Decimal("0.0001"))
+    for index, account in enumerate(accounts):
+        signed = -payment if index % 2 else payment
+        assert Position.objects.get(account=account).funding_paid == signed
+        assert cash(account) == before[account.pk] - signed
+    assert sum(CarryBatch.objects.values_list("charged", flat=True)) == 7
     assert selectors.ledger_problems() == []
 
 
