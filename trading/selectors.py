@@ -1,5 +1,6 @@
 """Reads of paper accounts and the ledger that views, serializers and tasks share."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -529,18 +530,35 @@ def ledger_problems() -> list[LedgerProblem]:
 # ``resting_orders`` of one instrument in time priority, as a plain statement: every
 # order that may match reads it.
 _BOOK_SQL = f"""
-SELECT * FROM trading_order o WHERE o.instrument_id = %s AND {_RESTING_SQL} {{exclude}}
+SELECT * FROM trading_order o WHERE o.instrument_id = %s AND {_RESTING_SQL} {{where}}
 ORDER BY o.sequence
 """  # noqa: S608 - constant SQL
+# The resting orders a taker on one side can meet: the other side's, at its limit or better.
+_MEETING_SQL = {
+    (Order.Side.BUY, False): f"o.side = '{Order.Side.SELL}'",
+    (Order.Side.BUY, True): f"(o.side = '{Order.Side.SELL}' AND o.price <= %s)",
+    (Order.Side.SELL, False): f"o.side = '{Order.Side.BUY}'",
+    (Order.Side.SELL, True): f"(o.side = '{Order.Side.BUY}' AND o.price >= %s)",
+}
 
 
-def order_book_load(*, instrument: Instrument, spec=None, exclude: int | None = None):
-    """Rebuild the instrument's book of users' resting orders, in time priority."""
+def order_book_load(
+    *,
+    instrument: Instrument,
+    spec=None,
+    exclude: int | None = None,
+    meeting: Iterable[tuple[str, Decimal | None]] | None = None,
+):
+    """Rebuild the instrument's book of users' resting orders, in time priority.
+
+    ``meeting`` keeps only the orders that a taker could meet, for each (side, limit
+    price or None) it names: the other side's orders at the limit or better, every one
+    of them without a limit. Matching a taker, or filling what a price traded through,
+    needs no other order, and a long book on the side it cannot reach is never read.
+    """
     spec = spec or mappers.instrument_spec(instrument)
-    resting = Order.objects.raw(
-        _BOOK_SQL.format(exclude="" if exclude is None else "AND o.id <> %s"),
-        [instrument.pk, *_RESTING_PARAMS] + ([] if exclude is None else [exclude]),
-    )
+    where, params = _book_where(instrument, exclude=exclude, meeting=meeting)
+    resting = Order.objects.raw(_BOOK_SQL.format(where=where), params)
     return engine.OrderBook.from_orders(
         engine.RestingOrder(
             order=mappers.engine_order(order, spec),
@@ -548,6 +566,35 @@ def order_book_load(*, instrument: Instrument, spec=None, exclude: int | None = 
         )
         for order in resting
     )
+
+
+def resting_orders_meet(
+    *, instrument: Instrument, meeting: Iterable[tuple[str, Decimal | None]]
+) -> bool:
+    """Whether the instrument has a resting order ``order_book_load`` keeps for ``meeting``."""
+    where, params = _book_where(instrument, meeting=meeting)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT EXISTS ({_BOOK_SQL.format(where=where)})", params)
+        return cursor.fetchone()[0]
+
+
+def _book_where(
+    instrument: Instrument,
+    *,
+    exclude: int | None = None,
+    meeting: Iterable[tuple[str, Decimal | None]] | None = None,
+) -> tuple[str, list]:
+    """The conditions ``order_book_load`` adds to ``_BOOK_SQL``, and all its parameters."""
+    where, params = [], [instrument.pk, *_RESTING_PARAMS]
+    if exclude is not None:
+        where.append("AND o.id <> %s")
+        params.append(exclude)
+    if meeting is not None:
+        takers = list(meeting)
+        sides = " OR ".join(_MEETING_SQL[side, limit is not None] for side, limit in takers)
+        where.append(f"AND ({sides})")
+        params += [limit for _, limit in takers if limit is not None]
+    return " ".join(where), params
 
 
 @dataclass(frozen=True, slots=True)

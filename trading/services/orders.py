@@ -970,7 +970,10 @@ def _execute(
                 code="reduce_only_would_increase",
             )
         remaining = spec.to_quantity(lots)
-    book = selectors.order_book_load(instrument=instrument, spec=spec, exclude=order.pk)
+    # The book holds only the orders this one can meet: the other side's, to its limit.
+    book = selectors.order_book_load(
+        instrument=instrument, spec=spec, exclude=order.pk, meeting=[(order.side, order.price)]
+    )
     result = engine.match(
         book,
         mappers.engine_order(order, spec, remaining=remaining),

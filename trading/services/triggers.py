@@ -310,16 +310,26 @@ def _cancel_partner(order: Order) -> list[int]:
 
 
 def _resting_orders_fill_on_reference(*, instrument: Instrument, now: datetime) -> int:
+    # The orders the reference traded through: buys at it or above, sells at it or below.
+    instrument = Instrument.objects.select_related("underlying").get(pk=instrument.pk)
+    reference = mappers.to_tick(_quote(instrument).mark_price, instrument.tick_size)
+    through = [(Order.Side.SELL, reference), (Order.Side.BUY, reference)]
+    # Most ticks trade through no resting order: that is found without the book's lock,
+    # so the instrument's orders wait for nothing. One placed meanwhile is looked at
+    # again under the lock by the next tick (or the sweep).
+    if not selectors.resting_orders_meet(instrument=instrument, meeting=through):
+        return 0
     instrument = _lock_instrument(instrument.pk)
     if not _trades(instrument, now):
         return 0
     spec = mappers.instrument_spec(instrument)
-    book = selectors.order_book_load(instrument=instrument, spec=spec)
+    reference = mappers.to_tick(_quote(instrument).mark_price, instrument.tick_size)
+    through = [(Order.Side.SELL, reference), (Order.Side.BUY, reference)]
+    book = selectors.order_book_load(instrument=instrument, spec=spec, meeting=through)
     # A GTD order past its expire_at no longer rests, whether or not expiry ran yet.
     expired = book.expire(now.timestamp())
     if expired:
         _expire(Order.objects.filter(pk__in=expired))
-    reference = mappers.to_tick(_quote(instrument).mark_price, instrument.tick_size)
     fills = engine.fills_on_reference(book, spec.to_ticks(reference))
     if not fills:
         return 0

@@ -1,16 +1,18 @@
 """Stops, take-profits and trailing stops triggering; resting orders filling; GTD expiry."""
 
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from market.models import Instrument, Trade
 from market.services import instrument_set_status
 from tests.factories.market import btc_market, move
 from tests.trading.test_concurrency import run_concurrently
-from trading import selectors, services
+from trading import engine, selectors, services
 from trading.models import Fill, Order, Position
 from trading.services.orders import Exit, OrderRequest
 
@@ -314,6 +316,56 @@ def test_a_resting_limit_fills_at_its_own_price_when_the_price_trades_through(ma
     assert selectors.ledger_problems() == []
 
     assert services.resting_orders_fill_on_reference(instrument=market["BTC-PERP"]) == 0
+
+
+def test_a_book_loaded_for_a_taker_holds_only_the_orders_it_can_meet(
+    market, account, user_factory
+):
+    other = selectors.paper_account_for_user(user=user_factory())
+    asks = [place(account, type="limit", price=Decimal(p)) for p in ("50500", "51000", "52000")]
+    bids = [place(other, side="buy", type="limit", price=Decimal(p)) for p in ("49000", "49500")]
+    perp = market["BTC-PERP"]
+
+    def ids(meeting):
+        book = selectors.order_book_load(instrument=perp, meeting=meeting)
+        return {r.order.id for side in engine.Side for r in book.orders(side)}
+
+    assert ids([("buy", Decimal("51000"))]) == {asks[0].pk, asks[1].pk}
+    assert ids([("buy", None)]) == {order.pk for order in asks}
+    assert ids([("sell", Decimal("49500"))]) == {bids[1].pk}
+    assert ids([("sell", Decimal("50000")), ("buy", Decimal("50000"))]) == set()
+    assert ids(None) == {order.pk for order in asks + bids}
+    assert selectors.resting_orders_meet(instrument=perp, meeting=[("buy", Decimal("50500"))])
+    assert not selectors.resting_orders_meet(instrument=perp, meeting=[("sell", Decimal("50000"))])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_tick_that_trades_through_no_resting_order_waits_for_no_lock(market, account):
+    place(account, type="limit", price=Decimal("52000"))  # Far above the price: it rests.
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_book():
+        with transaction.atomic():
+            Instrument.objects.select_for_update().get(pk=market["BTC-PERP"].pk)
+            locked.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold_the_book)
+    holder.start()
+    try:
+        assert locked.wait(10)
+
+
+        def check_without_waiting():
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '2s'")  # Waiting for the row fails.
+            return services.resting_orders_fill_on_reference(instrument=market["BTC-PERP"])
+
+        # Answered while an order held the instrument's row.
+        assert run_concurrently([check_without_waiting]) == [0]
+    finally:
+        release.set()
+        holder.join(10)
 
 
 def test_a_resting_reduce_only_order_without_a_position_is_canceled(market, account):
