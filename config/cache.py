@@ -1,29 +1,49 @@
-"""Django's Redis cache, reusing one redis-py client per connection pool.
+"""Django's Redis cache, with one connection pool and one redis-py client per process.
 
-Django builds a new ``redis.Redis`` for every cache call; with redis-py 8 that
+Django keeps its cache objects in a context-local: each request served through
+asgiref's sync-to-async threads runs in a new context, so it built a new cache object,
+a new connection pool and a new connection to Redis (a TCP handshake and redis-py's
+``HELLO`` and ``CLIENT SETINFO`` before the first command) for every request. Here the
+pools live with the process, keyed by server and options, and are shared by every
+cache object; redis-py's pools are thread-safe and start afresh in a forked child.
+
+Django also built a new ``redis.Redis`` for every cache call; with redis-py 8 that
 builds its table of several hundred response callbacks each time, about a
-millisecond, which every throttled API request paid twice. The pools are shared
-already; sharing the client that wraps each one is just as safe (redis-py clients
-are thread-safe, each command takes its own connection from the pool).
+millisecond, which every throttled API request paid twice. Each shared pool has one
+client as well (each command takes its own connection from the pool).
 """
+
+import threading
 
 from django.core.cache.backends import redis
 
+_pools: dict[str, object] = {}
+_clients: dict[int, object] = {}
+_lock = threading.Lock()
 
-class PooledClientRedisCacheClient(redis.RedisCacheClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
+
+class SharedPoolRedisCacheClient(redis.RedisCacheClient):
+    def _get_connection_pool(self, write):
+        server = self._servers[self._get_connection_pool_index(write)]
+        key = repr((server, self._pool_class, sorted(self._pool_options.items())))
+        pool = _pools.get(key)
+        if pool is None:
+            with _lock:
+                pool = _pools.get(key)
+                if pool is None:
+                    pool = _pools[key] = self._pool_class.from_url(server, **self._pool_options)
+        return pool
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
+        client = _clients.get(id(pool))
         if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+            with _lock:
+                client = _clients.setdefault(id(pool), self._client(connection_pool=pool))
         return client
 
 
 class RedisCache(redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
-        self._class = PooledClientRedisCacheClient
+        self._class = SharedPoolRedisCacheClient

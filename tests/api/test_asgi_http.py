@@ -91,3 +91,26 @@ async def test_each_request_finishes_and_gives_its_database_connection_back(tran
     finally:
         request_finished.disconnect(on_finished)
     assert finished == [True, True]
+
+
+@pytest.mark.asyncio
+async def test_requests_share_the_process_s_connections_to_redis(transactional_db, user):
+    """Each request runs in a context of its own, where Django makes its cache objects
+    anew; they share one pool of Redis connections, so a request opens none."""
+    from asgiref.sync import sync_to_async
+    from django.core.cache import cache
+
+    issued = await sync_to_async(api_key_issue)(user=user, scope="read")
+    auth = (b"authorization", f"Api-Key {issued.key}".encode())
+
+    def connections_received() -> int:
+        return cache._cache.get_client().info("stats")["total_connections_received"]
+
+    await request("/api/v1/positions", headers=[auth])  # The threads' first connections.
+    before = await sync_to_async(connections_received)()
+    for _ in range(20):
+        status, _, content = await request("/api/v1/positions", headers=[auth])
+        assert status == 200, content  # Authenticated and throttled through the cache.
+    opened = await sync_to_async(connections_received)() - before
+
+    assert opened <= 2  # At most what two requests at once would need, not one a request.
