@@ -111,18 +111,19 @@ def _trades(instrument: Instrument, now: datetime) -> bool:
 
 
 def _conditional_orders_check(*, instrument: Instrument, now: datetime) -> list[Order]:
+    # Most ticks reach no stop: that is found without the book's lock, so the
+    # instrument's orders wait for nothing. One placed meanwhile is looked at again
+    # under the lock by the next tick (or the sweep).
+    instrument = Instrument.objects.select_related("underlying").get(pk=instrument.pk)
+    if not _waiting(instrument).filter(_may_trigger(instrument, _quote(instrument))).exists():
+        return []
     instrument = _lock_instrument(instrument.pk)
     if not _trades(instrument, now):
         return []
     spec = mappers.instrument_spec(instrument)
     quote = _quote(instrument)
     waiting = (
-        Order.objects.filter(
-            instrument=instrument,
-            type__in=CONDITIONAL_TYPES,
-            status__in=Order.OPEN_STATUSES,
-            triggered_at__isnull=True,
-        )
+        _waiting(instrument)
         .filter(_may_trigger(instrument, quote))
         .select_related("parent")
         .select_for_update(of=("self",))
@@ -166,6 +167,16 @@ def _conditional_orders_check(*, instrument: Instrument, now: datetime) -> list[
     )
     order_triggered_notify(orders=result)
     return result
+
+
+def _waiting(instrument: Instrument):
+    """The instrument's stops, take-profits and trailing stops not triggered yet."""
+    return Order.objects.filter(
+        instrument=instrument,
+        type__in=CONDITIONAL_TYPES,
+        status__in=Order.OPEN_STATUSES,
+        triggered_at__isnull=True,
+    )
 
 
 RISE_TRIGGERED = {  # Side and types that trigger when the price rises to the stop.

@@ -340,15 +340,23 @@ def test_a_book_loaded_for_a_taker_holds_only_the_orders_it_can_meet(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_tick_that_trades_through_no_resting_order_waits_for_no_lock(market, account):
+@pytest.mark.parametrize(
+    ("check_name", "nothing"),
+    [("resting_orders_fill_on_reference", 0), ("conditional_orders_check", [])],
+)
+def test_a_tick_that_reaches_no_order_waits_for_no_lock(market, account, check_name, nothing):
     place(account, type="limit", price=Decimal("52000"))  # Far above the price: it rests.
+    place(account, stop_loss=Exit(stop_price=Decimal("60000")))  # A short's far stop.
     locked, release = threading.Event(), threading.Event()
 
     def hold_the_book():
-        with transaction.atomic():
-            Instrument.objects.select_for_update().get(pk=market["BTC-PERP"].pk)
-            locked.set()
-            release.wait(10)
+        try:
+            with transaction.atomic():
+                Instrument.objects.select_for_update().get(pk=market["BTC-PERP"].pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
 
     holder = threading.Thread(target=hold_the_book)
     holder.start()
@@ -359,10 +367,10 @@ def test_a_tick_that_trades_through_no_resting_order_waits_for_no_lock(market, a
         def check_without_waiting():
             with connection.cursor() as cursor:
                 cursor.execute("SET lock_timeout = '2s'")  # Waiting for the row fails.
-            return services.resting_orders_fill_on_reference(instrument=market["BTC-PERP"])
+            return getattr(services, check_name)(instrument=market["BTC-PERP"])
 
         # Answered while an order held the instrument's row.
-        assert run_concurrently([check_without_waiting]) == [0]
+        assert run_concurrently([check_without_waiting]) == [nothing]
     finally:
         release.set()
         holder.join(10)
