@@ -423,6 +423,17 @@ class PositionOutputSerializer(serializers.Serializer):
     costs = PositionCostsOutputSerializer(source="position")
 
 
+_POSITION_OUTPUT = PositionOutputSerializer()
+
+
+def position_data(view) -> dict:
+    """A position as ``PositionOutputSerializer(view).data`` shows it, with shared fields.
+
+    As ``order_data``: no field keeps state between calls.
+    """
+    return _POSITION_OUTPUT.to_representation(view)
+
+
 class LeverageInputSerializer(serializers.Serializer):
     leverage = serializers.DecimalField(
         **AMOUNT, help_text="From 1 to the instrument's max_leverage, two decimals at most."

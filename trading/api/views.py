@@ -48,6 +48,7 @@ from trading.api.serializers import (
     TradeFilterSerializer,
     TradeListOutputSerializer,
     order_data,
+    position_data,
 )
 
 
@@ -191,7 +192,7 @@ class OrderCollectionApi(APIView):
         orders = selectors.order_list(account=_account_for_read(request), **filters.validated_data)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(orders, request, view=self)
-        return paginator.get_paginated_response(OrderOutputSerializer(page, many=True).data)
+        return paginator.get_paginated_response([order_data(order) for order in page])
 
     @extend_schema(
         operation_id="orders_place",
@@ -350,7 +351,7 @@ class OrderDetailApi(APIView):
     )
     def get(self, request, order_id: int):
         order = selectors.order_get(account=_account_for_read(request), order_id=order_id)
-        return Response(OrderOutputSerializer(order).data)
+        return Response(order_data(order))
 
     @extend_schema(
         operation_id="orders_amend",
@@ -374,7 +375,7 @@ class OrderDetailApi(APIView):
         order = services.order_amend(
             account=_account(request), order_id=order_id, **serializer.validated_data
         )
-        return Response(OrderOutputSerializer(order).data)
+        return Response(order_data(order))
 
     @extend_schema(
         operation_id="orders_cancel",
@@ -391,7 +392,7 @@ class OrderDetailApi(APIView):
     )
     def delete(self, request, order_id: int):
         order = services.order_cancel(account=_account(request), order_id=order_id)
-        return Response(OrderOutputSerializer(order).data)
+        return Response(order_data(order))
 
 
 # Positions ------------------------------------------------------------------------
@@ -406,7 +407,7 @@ class PositionListApi(APIView):
     )
     def get(self, request):
         views = selectors.position_views(account=_account_for_read(request))
-        return Response(PositionOutputSerializer(views, many=True).data)
+        return Response([position_data(view) for view in views])
 
 
 class PositionDetailApi(APIView):
@@ -425,7 +426,7 @@ class PositionDetailApi(APIView):
     def get(self, request, symbol: str):
         instrument = market_selectors.instrument_get(symbol=symbol)
         view = selectors.position_view_get(account=_account(request), instrument=instrument)
-        return Response(PositionOutputSerializer(view).data)
+        return Response(position_data(view))
 
 
 class PositionCloseApi(APIView):
@@ -447,7 +448,7 @@ class PositionCloseApi(APIView):
     def post(self, request, symbol: str):
         instrument = market_selectors.instrument_get(symbol=symbol)
         order = services.position_close(account=_account(request), instrument=instrument)
-        return Response(OrderOutputSerializer(order).data)
+        return Response(order_data(order))
 
 
 class PositionLeverageApi(APIView):
@@ -537,7 +538,7 @@ class PositionIsolatedMarginApi(APIView):
             account=account, instrument=instrument, amount=serializer.validated_data["amount"]
         )
         view = selectors.position_view_get(account=account, instrument=instrument)
-        return Response(PositionOutputSerializer(view).data)
+        return Response(position_data(view))
 
 
 # Fills and the ledger -------------------------------------------------------------
