@@ -12,7 +12,14 @@ from django.utils.html import format_html
 
 from config.errors import DomainError
 from trading import selectors, services
-from trading.models import AMOUNT_DIGITS, AMOUNT_PLACES, Account, JournalEntry, JournalLine
+from trading.models import (
+    AMOUNT_DIGITS,
+    AMOUNT_PLACES,
+    Account,
+    CarryBatch,
+    JournalEntry,
+    JournalLine,
+)
 
 
 class ReadOnlyMixin:
@@ -156,3 +163,18 @@ class JournalEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     readonly_fields = fields
     inlines = [EntryLineInline]
     list_select_related = ["created_by"]
+
+
+@admin.register(CarryBatch)
+class CarryBatchAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Each carry round's batches: when the round opened, and which are still to post."""
+
+    list_display = ["instrument", "kind", "period", "number", "charged", "created_at", "posted_at"]
+    list_filter = ["kind", "instrument"]
+    date_hierarchy = "created_at"
+    fields = [
+        "instrument", "kind", "period", "number", "mark_price", "rate", "charged",
+        "created_at", "posted_at",
+    ]  # fmt: skip
+    readonly_fields = fields
+    list_select_related = ["instrument"]

@@ -464,7 +464,9 @@ class CarryBatch(models.Model):
     mark_price = models.DecimalField(max_digits=28, decimal_places=12)
     rate = models.DecimalField(max_digits=20, decimal_places=12)
     positions = models.JSONField(
-        default=list, help_text="[position id, account id, quantity] of each position charged."
+        default=list,
+        help_text="[position id, account id, quantity] of each position to charge; "
+        "emptied once posted (the journal holds what each paid).",
     )
     charged = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('number', models.PositiveIntegerField(help_text="The batch's place in its round, from 0.")),
                 ('mark_price', models.DecimalField(decimal_places=12, max_digits=28)),
                 ('rate', models.DecimalField(decimal_places=12, max_digits=20)),
-                ('positions', models.JSONField(default=list, help_text='[position id, account id, quantity] of each position charged.')),
+                ('positions', models.JSONField(default=list, help_text='[position id, account id, quantity] of each position to charge; emptied once posted (the journal holds what each paid).')),
                 ('charged', models.PositiveIntegerField(default=0)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('posted_at', models.DateTimeField(blank=True, null=True)),

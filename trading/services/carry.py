@@ -463,8 +463,10 @@ def _batch_post(batch_id: int) -> int:
         charged = _batch_post_in_one_statement(charge, rows)
     else:
         charged = _batch_post_one_by_one(charge, rows)
-    batch.posted_at, batch.charged = timezone.now(), charged
-    batch.save(update_fields=["posted_at", "charged"])
+    # What was charged is in the journal: the list is let go, so rounds keep a small
+    # row a batch however many positions they charged.
+    batch.posted_at, batch.charged, batch.positions = timezone.now(), charged, []
+    batch.save(update_fields=["posted_at", "charged", "positions"])
     return charged
 
 

@@ -490,6 +490,7 @@ def test_a_round_fixes_its_mark_when_it_opens(market):
     batch.refresh_from_db()
     assert batch.posted_at is not None
     assert batch.charged == 1
+    assert batch.positions == []  # Let go once posted: the journal holds what was paid.
 
 
 def test_a_round_with_nobody_to_charge_stays_posted(market):
