@@ -14,6 +14,7 @@ from django.db.models import F, FloatField, Func, QuerySet
 from django.utils import timezone
 
 from config.errors import Conflict, NotFound
+from config.rows import JoinedSelect
 from market import indicators
 from market.models import Candle, FundingRate, Instrument, Positioning, Trade, Underlying
 from market.quotes import Quote, instrument_quote
@@ -54,16 +55,22 @@ def instrument_list(
     return instruments
 
 
+# Every read of one instrument starts with it (a ticker, a book, candles, the tape): a
+# plain statement, as ``select_related("underlying")`` would run it, compiled once.
+_INSTRUMENT_READ = JoinedSelect(
+    (("i", Instrument), ("u", Underlying)),
+    "FROM market_instrument i JOIN market_underlying u ON u.id = i.underlying_id "
+    "WHERE i.symbol = %s AND u.listed",
+)
+
+
 def instrument_get(*, symbol: str) -> Instrument:
-    """Return the listed instrument called ``symbol``, or raise ``NotFound``."""
-    instrument = (
-        Instrument.objects.select_related("underlying")
-        .filter(symbol=symbol, underlying__listed=True)
-        .order_by()  # The symbol is unique: the listing's ordering only costs compiling.
-        .first()
-    )
-    if instrument is None:
+    """Return the listed instrument called ``symbol`` with its underlying, or raise NotFound."""
+    found = _INSTRUMENT_READ.fetch([symbol])
+    if not found:
         raise NotFound(f"No instrument is called {symbol}.")
+    instrument, underlying = found[0]
+    Instrument.underlying.field.set_cached_value(instrument, underlying)
     return instrument
 
 

@@ -25,9 +25,10 @@ from django.utils import timezone
 
 from config.celery import HEARTBEAT_KEY
 from config.errors import Conflict, NotFound
+from config.rows import JoinedSelect
 from market import selectors as market_selectors
 from market.models import Instrument, MarginTier, Underlying
-from trading import engine, mappers, rows, services
+from trading import engine, mappers, services
 from trading.models import (
     USER_KINDS,
     Account,
@@ -370,7 +371,7 @@ def account_summary(
 
 # The margin check of every order reads them: a plain statement, as
 # ``select_related("instrument", "instrument__underlying")`` would load them.
-_POSITIONS_READ = rows.JoinedSelect(
+_POSITIONS_READ = JoinedSelect(
     (("p", Position), ("i", Instrument), ("u", Underlying)),
     "FROM trading_position p JOIN market_instrument i ON i.id = p.instrument_id "
     "JOIN market_underlying u ON u.id = i.underlying_id WHERE p.account_id = %s",

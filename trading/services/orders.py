@@ -25,6 +25,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from config.errors import Conflict, DomainError, NotFound
+from config.rows import JoinedSelect
 from education import selectors as education_selectors
 from market import selectors as market_selectors
 from market import services as market_services
@@ -662,7 +663,7 @@ def _lock_instrument(instrument_id: int) -> Instrument:
 
 # Every order starts with it: a plain statement, as ``select_for_update(of=("self",))
 # .select_related("underlying")`` would run it.
-_INSTRUMENT_LOCK = rows.JoinedSelect(
+_INSTRUMENT_LOCK = JoinedSelect(
     (("i", Instrument), ("u", Underlying)),
     "FROM market_instrument i JOIN market_underlying u ON u.id = i.underlying_id "
     "WHERE i.symbol = %s",
@@ -851,7 +852,7 @@ def _position(account: Account, instrument: Instrument) -> Position:
 
 # A plain statement: every order locks one or two positions, and building this one
 # through the ORM costs more than running it.
-_POSITION_LOCK = rows.JoinedSelect(
+_POSITION_LOCK = JoinedSelect(
     (("p", Position),),
     "FROM trading_position p WHERE p.account_id = %s AND p.instrument_id = %s",
     lock="p",
