@@ -56,14 +56,23 @@ class JoinedSelect:
 
     ``tables`` pairs each table's alias in ``body`` (the statement from its FROM on)
     with its model; ``lock`` names the alias to lock (``FOR UPDATE OF``) where the
-    database can. ``fetch`` returns one list of instances, in the tables' order, a row.
+    database can. ``related`` names the foreign keys the statement joins, as
+    (alias, field, alias of the row it points to): each row's instance gets the other
+    as ``select_related`` would give it. ``fetch`` returns one list of instances, in
+    the tables' order, a row.
     """
 
-    def __init__(self, tables, body: str, *, lock: str | None = None) -> None:
+    def __init__(self, tables, body: str, *, lock: str | None = None, related=()) -> None:
         self.tables = tuple(tables)
         self.models = tuple(model for _, model in self.tables)
         self.body = body
         self.lock = lock
+        aliases = [alias for alias, _ in self.tables]
+        self.related = tuple(
+            (aliases.index(source), self.models[aliases.index(source)]._meta.get_field(name),
+             aliases.index(target))
+            for source, name, target in related
+        )  # fmt: skip
         self._built: dict[str, tuple] = {}
 
     def fetch(self, params) -> list[list]:
@@ -79,4 +88,8 @@ class JoinedSelect:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
-        return [joined_models(row, self.models, columns) for row in fetched]
+        rows = [joined_models(row, self.models, columns) for row in fetched]
+        for instances in rows:
+            for source, field, target in self.related:
+                field.set_cached_value(instances[source], instances[target])
+        return rows

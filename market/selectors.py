@@ -61,6 +61,7 @@ _INSTRUMENT_READ = JoinedSelect(
     (("i", Instrument), ("u", Underlying)),
     "FROM market_instrument i JOIN market_underlying u ON u.id = i.underlying_id "
     "WHERE i.symbol = %s AND u.listed",
+    related=[("i", "underlying", "u")],
 )
 
 
@@ -69,9 +70,7 @@ def instrument_get(*, symbol: str) -> Instrument:
     found = _INSTRUMENT_READ.fetch([symbol])
     if not found:
         raise NotFound(f"No instrument is called {symbol}.")
-    instrument, underlying = found[0]
-    Instrument.underlying.field.set_cached_value(instrument, underlying)
-    return instrument
+    return found[0][0]
 
 
 @dataclass(frozen=True, slots=True)

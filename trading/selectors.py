@@ -375,17 +375,13 @@ _POSITIONS_READ = JoinedSelect(
     (("p", Position), ("i", Instrument), ("u", Underlying)),
     "FROM trading_position p JOIN market_instrument i ON i.id = p.instrument_id "
     "JOIN market_underlying u ON u.id = i.underlying_id WHERE p.account_id = %s",
+    related=[("p", "instrument", "i"), ("i", "underlying", "u")],
 )
 
 
 def _positions_with_instruments(account_id: int) -> list[Position]:
     """All the account's positions with their instruments and underlyings, in no order."""
-    positions = []
-    for position, instrument, underlying in _POSITIONS_READ.fetch([account_id]):
-        Instrument.underlying.field.set_cached_value(instrument, underlying)
-        Position.instrument.field.set_cached_value(position, instrument)
-        positions.append(position)
-    return positions
+    return [position for position, _, _ in _POSITIONS_READ.fetch([account_id])]
 
 
 # The instruments' margin tiers by size, as their ``tiers`` relation lists them.

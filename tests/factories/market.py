@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from market import services
-from market.models import Instrument
+from market.models import Instrument, MarginTier
 
 BTC_SIZES = {
     "lot_size": Decimal("0.001"),
@@ -78,3 +78,19 @@ def btc_market(*, price: Decimal = Decimal("50000")) -> dict[str, Instrument]:
 def move(price) -> None:
     """Move BTC's index to ``price`` through the tick pipeline."""
     services.index_move(symbol="BTC", price=Decimal(price))
+
+
+def margin_tiers_add(instrument: Instrument) -> None:
+    """Give ``instrument`` three tiers by notional, as futures exchanges publish them."""
+    for max_notional, imr, mmr, amount in [
+        ("20000", "0.02", "0.01", "0"),
+        ("60000", "0.05", "0.025", "200"),
+        ("150000", "0.1", "0.05", "1700"),
+    ]:
+        MarginTier.objects.create(
+            instrument=instrument,
+            max_notional=Decimal(max_notional),
+            initial_margin_rate=Decimal(imr),
+            maintenance_margin_rate=Decimal(mmr),
+            maintenance_amount=Decimal(amount),
+        )

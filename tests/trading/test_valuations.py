@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from tests.factories.accounts import UserFactory
-from tests.factories.market import btc_market, move
+from tests.factories.market import btc_market, margin_tiers_add, move
 from trading import selectors, services
 from trading.selectors import _account_valuations_one_by_one, account_valuations
 from trading.services.orders import OrderRequest
@@ -52,23 +52,11 @@ def test_sql_and_one_by_one_agree_on_who_is_at_risk_with_tiers():
     """Tiers, isolated positions, warned and flat accounts, with and without a level."""
     from django.utils import timezone
 
-    from market.models import MarginTier
     from trading.models import Account, Position
 
     market = btc_market()
     perp = market["BTC-PERP"]
-    for max_notional, imr, mmr, amount in [
-        ("20000", "0.02", "0.01", "0"),
-        ("60000", "0.05", "0.025", "200"),
-        ("150000", "0.1", "0.05", "1700"),
-    ]:
-        MarginTier.objects.create(
-            instrument=perp,
-            max_notional=Decimal(max_notional),
-            initial_margin_rate=Decimal(imr),
-            maintenance_margin_rate=Decimal(mmr),
-            maintenance_amount=Decimal(amount),
-        )
+    margin_tiers_add(perp)
     accounts = []
     for quantity, side, symbol in [
         ("0.3", "sell", "BTC-PERP"),  # first tier

@@ -475,15 +475,14 @@ def _batch_lock(rows: list[tuple[int, int, Decimal]]) -> None:
 
     The order every service that locks both keeps (``_open_positions``, the order
     path), so that a batch and an order on one of its accounts wait for each other
-    instead of deadlocking. On PostgreSQL each is one statement given an array of
-    ids, which builds no model instance and quotes no list of thousands of ids.
+    instead of deadlocking. Each is one statement given an array of ids, which builds
+    no model instance and quotes no list of thousands of ids. The embedded default
+    (SQLite) has no row locks: it lets one writer in at a time.
     """
+    if not connection.features.has_select_for_update:
+        return
     account_ids = sorted({account_id for _, account_id, _ in rows})
     position_ids = sorted(pk for pk, _, _ in rows)
-    if connection.vendor != "postgresql":
-        _lock_accounts(account_ids)
-        list(Position.objects.filter(pk__in=position_ids).select_for_update())
-        return
     with connection.cursor() as cursor:
         for table, ids in (
             (Account._meta.db_table, account_ids),
@@ -660,10 +659,9 @@ def _round_sql(charge: _Round) -> str:
 
     The ids are the locked positions' (the caller's), ``accounts`` their accounts'
     and ``quantities`` what each held when the round opened, given as arrays so that
-    the planner knows how many rows each step
-    holds (guessing one row from stale statistics, it would join two CTEs of
-    thousands of rows in a nested loop) and reads only those rows of the tables it
-    updates.
+    the planner knows how many rows each step holds (guessing one row from stale
+    statistics, it would join two CTEs of thousands of rows in a nested loop) and
+    reads only those rows of the tables it updates.
 
     It returns the account pk of each position charged now. The lines follow
     ``_charge``: the market takes the amount, the account pays what its cash covers

@@ -668,17 +668,14 @@ _INSTRUMENT_LOCK = JoinedSelect(
     "FROM market_instrument i JOIN market_underlying u ON u.id = i.underlying_id "
     "WHERE i.symbol = %s",
     lock="i",  # The instrument alone: the feed writes the underlying.
+    related=[("i", "underlying", "u")],
 )
 
 
 def _lock_instrument_by_symbol(symbol: str) -> Instrument | None:
     """Lock the instrument called ``symbol``, its underlying read with it; None if none is."""
     found = _INSTRUMENT_LOCK.fetch([symbol])
-    if not found:
-        return None
-    instrument, underlying = found[0]
-    Instrument.underlying.field.set_cached_value(instrument, underlying)
-    return instrument
+    return found[0][0] if found else None
 
 
 @dataclass(frozen=True, slots=True)

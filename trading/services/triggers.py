@@ -28,6 +28,7 @@ Rules of this module:
 import logging
 from collections import defaultdict
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
@@ -321,21 +322,18 @@ def _cancel_partner(order: Order) -> list[int]:
 
 
 def _resting_orders_fill_on_reference(*, instrument: Instrument, now: datetime) -> int:
-    # The orders the reference traded through: buys at it or above, sells at it or below.
-    instrument = Instrument.objects.select_related("underlying").get(pk=instrument.pk)
-    reference = mappers.to_tick(_quote(instrument).mark_price, instrument.tick_size)
-    through = [(Order.Side.SELL, reference), (Order.Side.BUY, reference)]
     # Most ticks trade through no resting order: that is found without the book's lock,
     # so the instrument's orders wait for nothing. One placed meanwhile is looked at
     # again under the lock by the next tick (or the sweep).
+    instrument = Instrument.objects.select_related("underlying").get(pk=instrument.pk)
+    _, through = _traded_through(instrument)
     if not selectors.resting_orders_meet(instrument=instrument, meeting=through):
         return 0
     instrument = _lock_instrument(instrument.pk)
     if not _trades(instrument, now):
         return 0
     spec = mappers.instrument_spec(instrument)
-    reference = mappers.to_tick(_quote(instrument).mark_price, instrument.tick_size)
-    through = [(Order.Side.SELL, reference), (Order.Side.BUY, reference)]
+    reference, through = _traded_through(instrument)
     book = selectors.order_book_load(instrument=instrument, spec=spec, meeting=through)
     # A GTD order past its expire_at no longer rests, whether or not expiry ran yet.
     expired = book.expire(now.timestamp())
@@ -360,6 +358,15 @@ def _resting_orders_fill_on_reference(*, instrument: Instrument, now: datetime) 
             maker.save(update_fields=["status", "reject_reason", "updated_at"])
             events.order_changed(order=maker)
     return filled
+
+
+def _traded_through(instrument: Instrument) -> tuple[Decimal, list[tuple[str, Decimal]]]:
+    """The reference price, and the takers ``order_book_load`` keeps what it traded through for.
+
+    Those are the buys at the reference or above and the sells at it or below.
+    """
+    reference = mappers.to_tick(_quote(instrument).mark_price, instrument.tick_size)
+    return reference, [(Order.Side.SELL, reference), (Order.Side.BUY, reference)]
 
 
 def _fill_resting(maker: Order, instrument: Instrument, spec, fill: engine.Fill) -> int:

@@ -6,31 +6,16 @@ import pytest
 
 from market.models import MarginTier
 from tests.factories.accounts import UserFactory
-from tests.factories.market import btc_market, move
+from tests.factories.market import btc_market, margin_tiers_add, move
 from trading import selectors, services
 from trading.services.orders import OrderRequest
 
 pytestmark = pytest.mark.django_db
 
 
-def _tiered(instrument):
-    for max_notional, imr, mmr, amount in [
-        ("20000", "0.02", "0.01", "0"),
-        ("60000", "0.05", "0.025", "200"),
-        ("150000", "0.1", "0.05", "1700"),
-    ]:
-        MarginTier.objects.create(
-            instrument=instrument,
-            max_notional=Decimal(max_notional),
-            initial_margin_rate=Decimal(imr),
-            maintenance_margin_rate=Decimal(mmr),
-            maintenance_amount=Decimal(amount),
-        )
-
-
 def test_account_summary_agrees_with_position_views_with_tiers():
     market = btc_market()
-    _tiered(market["BTC-PERP"])
+    margin_tiers_add(market["BTC-PERP"])
     account = selectors.paper_account_for_user(user=UserFactory())
     # At 40x the tier's 5% initial rate, not the leverage, sets the perpetual's margin.
     services.leverage_set(account=account, instrument=market["BTC-PERP"], leverage=Decimal(40))
@@ -60,7 +45,7 @@ def test_account_summary_agrees_with_position_views_with_tiers():
 
 def test_positions_read_builds_the_rows_the_orm_loads():
     market = btc_market()
-    _tiered(market["BTC-PERP"])
+    margin_tiers_add(market["BTC-PERP"])
     account = selectors.paper_account_for_user(user=UserFactory())
     services.order_place(
         account=account,
