@@ -43,7 +43,41 @@ class SharedPoolRedisCacheClient(redis.RedisCacheClient):
         return client
 
 
+# A sliding window of hits under one key, kept as a sorted set scored by time: drop the
+# hits older than the window, then count and add this one only if under the limit. One
+# round trip, and atomic, so concurrent requests can never pass the limit together.
+_WINDOW_HIT = """
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local count = redis.call('ZCARD', KEYS[1])
+if count < tonumber(ARGV[3]) then
+    redis.call('ZADD', KEYS[1], now, ARGV[4])
+    redis.call('PEXPIRE', KEYS[1], math.ceil(window * 1000))
+    return {1, count + 1, ''}
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return {0, count, oldest[2]}
+"""
+_scripts: dict[int, object] = {}
+
+
 class RedisCache(redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = SharedPoolRedisCacheClient
+
+    def window_hit(self, key: str, *, now: float, window: float, limit: int, hit: str):
+        """Count a hit named ``hit`` at ``now`` against ``limit`` per ``window`` seconds.
+
+        Returns whether it was let in, the hits in the window, and when the oldest of
+        them came (None when let in).
+        """
+        client = self._cache.get_client(write=True)
+        script = _scripts.get(id(client))
+        if script is None:
+            script = _scripts.setdefault(id(client), client.register_script(_WINDOW_HIT))
+        allowed, count, oldest = script(
+            keys=[self.make_and_validate_key(key)], args=[repr(now), window, limit, hit]
+        )
+        return bool(allowed), int(count), float(oldest) if oldest else None

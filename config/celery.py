@@ -5,7 +5,12 @@ import os
 import time
 
 from celery import Celery
-from celery.signals import before_task_publish, task_postrun, task_prerun
+from celery.signals import (
+    before_task_publish,
+    task_postrun,
+    task_prerun,
+    worker_process_shutdown,
+)
 
 from config.logging import request_id_var
 
@@ -76,3 +81,11 @@ def heartbeat_record(task=None, retval=None, state=None, **kwargs) -> None:
         )
     except Exception:
         logging.getLogger(__name__).warning("Could not record %s's heartbeat", task.name)
+
+
+@worker_process_shutdown.connect(dispatch_uid="config.celery.metrics_flush")
+def metrics_flush(**kwargs) -> None:
+    """Send a worker process's last metrics before it exits (it skips ``atexit``)."""
+    from config import metrics
+
+    metrics.flush()

@@ -3,8 +3,9 @@
 Where the numbers come from, so that every process counts:
 
 - Events (request latency by route, orders placed and refused by code through the
-  API, tick-to-reaction lag in the risk workers) are added to hashes in Redis, one
-  pipelined round trip per event, and read when Prometheus scrapes. Web processes,
+  API, tick-to-reaction lag in the risk workers) are summed in each process's memory,
+  added to hashes in Redis once a second (``RedisStore``), and read from Redis when
+  Prometheus scrapes. Web processes,
   uvicorn's workers and Celery's workers run in separate containers and often on
   separate machines; Redis is the one place all of them reach. prometheus_client's
   multiprocess mode would need a directory shared by every process and process ids
@@ -17,8 +18,10 @@ Without Redis (the quick start's embedded default) events are kept in the web
 process's memory, so ``/metrics`` shows that process's own requests only.
 """
 
+import atexit
 import ipaddress
 import logging
+import os
 import threading
 import time
 from collections import defaultdict
@@ -40,8 +43,10 @@ logger = logging.getLogger(__name__)
 
 REQUEST_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 TICK_REACTION_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
-# A metric write waits this long for Redis at most: a slow Redis must not slow requests.
+# A metric write waits this long for Redis at most: a slow Redis must not slow the flush.
 REDIS_TIMEOUT_SECONDS = 0.25
+# Each process sends its events to Redis this often.
+FLUSH_SECONDS = 1.0
 # kombu's Redis transport keeps a queue's messages of priority p > 0 under "<queue>\x06\x16<p>".
 KOMBU_PRIORITY_SEPARATOR = "\x06\x16"
 KOMBU_PRIORITY_STEPS = (0, 3, 6, 9)
@@ -130,32 +135,6 @@ EVENT_METRICS = (REQUEST_DURATION, ORDERS_PLACED, ORDERS_REJECTED, TICK_REACTION
 # Where events are kept ------------------------------------------------------------
 
 
-class RedisStore:
-    """One hash per metric in Redis; every process adds to it, the scrape reads it."""
-
-    def __init__(self, url: str, prefix: str):
-        self.client = redis.Redis.from_url(
-            url,
-            socket_timeout=REDIS_TIMEOUT_SECONDS,
-            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
-        )
-        self.prefix = prefix
-
-    def add(self, metric, updates) -> None:
-        pipeline = self.client.pipeline(transaction=False)
-        for field, amount in updates:
-            pipeline.hincrbyfloat(f"{self.prefix}{metric.name}", field, amount)
-        pipeline.execute()
-
-    def read(self, metric) -> dict[str, float]:
-        raw = self.client.hgetall(f"{self.prefix}{metric.name}")
-        return {field.decode(): float(amount) for field, amount in raw.items()}
-
-    def clear(self) -> None:
-        for metric in EVENT_METRICS:
-            self.client.delete(f"{self.prefix}{metric.name}")
-
-
 class LocalStore:
     """The process's own memory: the embedded default without Redis."""
 
@@ -172,9 +151,99 @@ class LocalStore:
         with self.lock:
             return dict(self.hashes[metric.name])
 
-    def clear(self) -> None:
+    def take(self) -> dict[str, dict[str, float]]:
+        """Everything added so far, leaving the store empty."""
         with self.lock:
-            self.hashes.clear()
+            taken, self.hashes = self.hashes, defaultdict(lambda: defaultdict(float))
+        return taken
+
+    def clear(self) -> None:
+        self.take()
+
+
+class RedisStore:
+    """One hash per metric in Redis; every process adds to it, the scrape reads it.
+
+    A process sums its events in memory and sends the sums every ``flush_seconds`` in
+    one transaction, from a thread of its own, so that no request waits on Redis to
+    be counted. It also sends them before it reads and when it exits. A process
+    killed outright loses its last ``flush_seconds`` of events.
+    """
+
+    def __init__(self, url: str, prefix: str, *, flush_seconds: float = FLUSH_SECONDS):
+        self.client = redis.Redis.from_url(
+            url,
+            socket_timeout=REDIS_TIMEOUT_SECONDS,
+            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+        )
+        self.prefix = prefix
+        self.flush_seconds = flush_seconds
+        self.pending = LocalStore()
+        self._flusher_lock = threading.Lock()
+        self._flusher: threading.Thread | None = None
+        # A forked child starts with nothing to send (its parent sends its own) and
+        # with no flusher thread, which a fork does not copy.
+        os.register_at_fork(after_in_child=self._forget)
+
+    def _forget(self) -> None:
+        self.pending = LocalStore()
+        self._flusher_lock = threading.Lock()
+        self._flusher = None
+
+    def add(self, metric, updates) -> None:
+        self.pending.add(metric, updates)
+        if self._flusher is None:
+            self._flusher_start()
+
+    def _flusher_start(self) -> None:
+        with self._flusher_lock:
+            if self._flusher is not None:
+                return
+            self._flusher = threading.Thread(
+                target=self._flush_forever, name="metrics-flush", daemon=True
+            )
+            self._flusher.start()
+            atexit.register(self._flush_quietly)
+
+    def _flush_forever(self) -> None:
+        while True:
+            time.sleep(self.flush_seconds)
+            self._flush_quietly()
+
+    def _flush_quietly(self) -> None:
+        try:
+            self.flush()
+        except redis.RedisError:
+            logger.warning("Could not send the metrics; they wait for the next try", exc_info=True)
+
+    def flush(self) -> None:
+        """Send what this process has summed since its last flush."""
+        taken = self.pending.take()
+        if not taken:
+            return
+        # A transaction: on an error nothing was added, and the sums wait for the next try.
+        pipeline = self.client.pipeline(transaction=True)
+        for name, fields in taken.items():
+            for field, amount in fields.items():
+                pipeline.hincrbyfloat(f"{self.prefix}{name}", field, amount)
+        try:
+            pipeline.execute()
+        except redis.RedisError:
+            with self.pending.lock:
+                for name, fields in taken.items():
+                    for field, amount in fields.items():
+                        self.pending.hashes[name][field] += amount
+            raise
+
+    def read(self, metric) -> dict[str, float]:
+        self.flush()
+        raw = self.client.hgetall(f"{self.prefix}{metric.name}")
+        return {field.decode(): float(amount) for field, amount in raw.items()}
+
+    def clear(self) -> None:
+        self.pending.clear()
+        for metric in EVENT_METRICS:
+            self.client.delete(f"{self.prefix}{metric.name}")
 
 
 @cache
@@ -185,11 +254,14 @@ def store() -> RedisStore | LocalStore:
 
 
 def _record(metric, updates) -> None:
-    try:
-        store().add(metric, updates)
-    except redis.RedisError:
-        # A metric lost is better than a request failed.
-        logger.warning("Could not record %s", metric.name, exc_info=True)
+    store().add(metric, updates)
+
+
+def flush() -> None:
+    """Send this process's events now (a worker process about to exit)."""
+    event_store = store()
+    if isinstance(event_store, RedisStore):
+        event_store._flush_quietly()
 
 
 def request_observe(*, route: str, method: str, status: int, seconds: float) -> None:

@@ -158,12 +158,30 @@ def test_a_risk_task_records_its_tick_to_reaction_lag(client):
 
 
 def test_events_from_every_process_meet_in_redis(client, db):
-    """Another process's store writes to the same hashes the scrape reads."""
-    other = metrics.RedisStore(settings.REDIS_URL, settings.METRICS_KEY_PREFIX)
-    other.add(metrics.ORDERS_REJECTED, metrics.ORDERS_REJECTED.updates(("insufficient_margin",)))
+    """Another process's store sends its sums on its own, to the hashes the scrape reads."""
+    other = metrics.RedisStore(
+        settings.REDIS_URL, settings.METRICS_KEY_PREFIX, flush_seconds=0.05
+    )
+    for _ in range(2):
+        other.add(
+            metrics.ORDERS_REJECTED, metrics.ORDERS_REJECTED.updates(("insufficient_margin",))
+        )
     metrics.order_placement_observe(status=400, code="insufficient_margin")
+    deadline = time.monotonic() + 10
+    while other.pending.hashes and time.monotonic() < deadline:
+        time.sleep(0.02)
     samples = scrape(client)
-    assert value(samples, "shortbook_orders_rejected_total", code="insufficient_margin") == 2
+    assert value(samples, "shortbook_orders_rejected_total", code="insufficient_margin") == 3
+
+
+def test_events_wait_in_memory_while_redis_is_out_of_reach(db):
+    store = metrics.RedisStore("redis://127.0.0.1:1/0", "unreached:", flush_seconds=3600)
+    store.add(metrics.ORDERS_PLACED, metrics.ORDERS_PLACED.updates(()))
+    with pytest.raises(redis.RedisError):
+        store.flush()
+    store.add(metrics.ORDERS_PLACED, metrics.ORDERS_PLACED.updates(()))
+    assert store.pending.read(metrics.ORDERS_PLACED) == {"": 2.0}
+    store.pending.clear()  # Nothing left for its flush at exit.
 
 
 def test_the_local_store_keeps_histograms_too():

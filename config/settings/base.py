@@ -172,7 +172,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_CLASSES": [
         "accounts.throttling.ClientRateThrottle",
-        "rest_framework.throttling.AnonRateThrottle",
+        "accounts.throttling.AnonRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "client": env("API_THROTTLE_CLIENT", default="600/min"),
