@@ -159,9 +159,7 @@ def test_a_risk_task_records_its_tick_to_reaction_lag(client):
 
 def test_events_from_every_process_meet_in_redis(client, db):
     """Another process's store sends its sums on its own, to the hashes the scrape reads."""
-    other = metrics.RedisStore(
-        settings.REDIS_URL, settings.METRICS_KEY_PREFIX, flush_seconds=0.05
-    )
+    other = metrics.RedisStore(settings.REDIS_URL, settings.METRICS_KEY_PREFIX, flush_seconds=0.05)
     for _ in range(2):
         other.add(
             metrics.ORDERS_REJECTED, metrics.ORDERS_REJECTED.updates(("insufficient_margin",))
