@@ -128,7 +128,7 @@ def _run() -> int:
     times = []
     for _ in range(5):
         started = time.perf_counter()
-        at_risk = selectors.accounts_at_margin_risk(instrument=perp, level=Decimal("1.75"))
+        at_risk = selectors.accounts_at_margin_risk(instruments=[perp], level=Decimal("1.75"))
         times.append(time.perf_counter() - started)
     best = min(times)
     print(

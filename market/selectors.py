@@ -10,7 +10,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import F, FloatField, Func, QuerySet
+from django.db.models import F, FloatField, Func, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from config.errors import Conflict, NotFound
@@ -434,6 +434,20 @@ def last_price(*, instrument: Instrument) -> Decimal | None:
         .order_by("-created_at", "-pk")
         .values_list("price", flat=True)
         .first()
+    )
+
+
+def last_prices(*, instrument_ids: Iterable[int]) -> dict[int, Decimal | None]:
+    """``last_price`` of several instruments by id, in one statement."""
+    latest = (
+        Trade.objects.filter(instrument=OuterRef("pk"))
+        .order_by("-created_at", "-pk")
+        .values("price")[:1]
+    )
+    return dict(
+        Instrument.objects.filter(pk__in=list(instrument_ids))
+        .annotate(last=Subquery(latest))
+        .values_list("pk", "last")
     )
 
 

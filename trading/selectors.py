@@ -575,6 +575,30 @@ def resting_orders_meet(
         return cursor.fetchone()[0]
 
 
+def instruments_traded_through(*, references: dict[int, Decimal]) -> set[int]:
+    """Of the instruments (id: reference price), those with a resting order it traded through.
+
+    That is a resting buy at the reference or above, or a sell at it or below: what
+    ``resting_orders_meet`` finds for one instrument, for all of them in one statement.
+    """
+    if not references:
+        return set()
+    through = (
+        f"(o.instrument_id = %s AND ({_MEETING_SQL[Order.Side.SELL, True]} "
+        f"OR {_MEETING_SQL[Order.Side.BUY, True]}))"
+    )
+    sql = (
+        f"SELECT DISTINCT o.instrument_id FROM trading_order o WHERE {_RESTING_SQL} "  # noqa: S608
+        f"AND ({' OR '.join([through] * len(references))})"
+    )
+    params = [*_RESTING_PARAMS]
+    for instrument_id, reference in references.items():
+        params += [instrument_id, reference, reference]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
+
+
 def _book_where(
     instrument: Instrument,
     *,
@@ -712,9 +736,12 @@ def margin_state(*, account: Account, quotes: dict | None = None) -> MarginState
 
 def accounts_with_positions(*, instrument: Instrument) -> QuerySet[Account]:
     """Users' accounts (paper and scenario) holding a position in the instrument."""
-    return Account.objects.filter(
-        positions__instrument=instrument, kind__in=USER_KINDS
-    ).exclude(positions__quantity=0).distinct().order_by("pk")
+    return (
+        Account.objects.filter(positions__instrument=instrument, kind__in=USER_KINDS)
+        .exclude(positions__quantity=0)
+        .distinct()
+        .order_by("pk")
+    )
 
 
 # Order preview --------------------------------------------------------------------
@@ -1190,13 +1217,13 @@ def marks_for_open_positions(*, instrument_ids=None) -> dict[int, Decimal]:
 def account_valuations(
     *,
     marks: dict[int, Decimal],
-    instrument: Instrument | None = None,
+    instrument_ids: Iterable[int] | None = None,
     account_ids: tuple[int, int] | None = None,
     at_risk_level: Decimal | None = None,
 ) -> list[AccountValuation]:
     """Value users' accounts at ``marks`` in one statement.
 
-    ``instrument``: only accounts holding a position in it; ``account_ids``: only
+    ``instrument_ids``: only accounts holding a position in one of them; ``account_ids``: only
     accounts with a primary key in [first, last]; ``at_risk_level``: only accounts
     whose equity is at most that many times their maintenance margin, or that hold
     short options or isolated positions, or were warned (the rest are safe at these
@@ -1204,19 +1231,22 @@ def account_valuations(
     """
     if connection.vendor != "postgresql":
         return _account_valuations_one_by_one(
-            marks=marks, instrument=instrument, account_ids=account_ids, at_risk_level=at_risk_level
+            marks=marks,
+            instrument_ids=instrument_ids,
+            account_ids=account_ids,
+            at_risk_level=at_risk_level,
         )
     if not marks:
         marks = {0: Decimal(0)}  # VALUES needs a row; no position has instrument 0.
     values = ", ".join(["(%s::bigint, %s::numeric)"] * len(marks))
     # The account filters apply to the positions summed as well as to the accounts.
     where, where_params = ["TRUE"], []
-    if instrument is not None:
+    if instrument_ids is not None:
         where.append(
             "{id} IN (SELECT q.account_id FROM trading_position q "
-            "WHERE q.instrument_id = %s AND q.quantity <> 0)"
+            "WHERE q.instrument_id = ANY(%s) AND q.quantity <> 0)"
         )
-        where_params.append(instrument.pk)
+        where_params.append(list(instrument_ids))
     if account_ids is not None:
         where.append("{id} BETWEEN %s AND %s")
         where_params += list(account_ids)
@@ -1255,15 +1285,15 @@ def account_valuations(
 
 
 def _account_valuations_one_by_one(
-    *, marks, instrument, account_ids, at_risk_level
+    *, marks, instrument_ids, account_ids, at_risk_level
 ) -> list[AccountValuation]:
     """``account_valuations`` account by account, where the database is not PostgreSQL.
 
     The embedded default (SQLite) of the quick start holds a handful of accounts.
     """
     accounts = Account.objects.filter(kind__in=USER_KINDS).order_by("pk")
-    if instrument is not None:
-        held = Position.objects.filter(instrument=instrument).exclude(quantity=0)
+    if instrument_ids is not None:
+        held = Position.objects.filter(instrument_id__in=list(instrument_ids)).exclude(quantity=0)
         accounts = accounts.filter(pk__in=held.values("account_id"))
     if account_ids is not None:
         accounts = accounts.filter(pk__range=account_ids)
@@ -1302,16 +1332,16 @@ def _account_valuations_one_by_one(
     return result
 
 
-def accounts_at_margin_risk(*, instrument: Instrument, level: Decimal) -> list[int]:
-    """Ids of the accounts in the instrument whose margin level may be at most ``level``.
+def accounts_at_margin_risk(*, instruments: Iterable[Instrument], level: Decimal) -> list[int]:
+    """Ids of the accounts in the instruments whose margin level may be at most ``level``.
 
-    Set-based: the per-account selectors then check only these.
+    Set-based, one statement for all the instruments: the per-account selectors then
+    check only these.
     """
     marks = marks_for_open_positions()
-    return [
-        valuation.account_id
-        for valuation in account_valuations(marks=marks, instrument=instrument, at_risk_level=level)
-    ]
+    instrument_ids = [instrument.pk for instrument in instruments]
+    valuations = account_valuations(marks=marks, instrument_ids=instrument_ids, at_risk_level=level)
+    return [valuation.account_id for valuation in valuations]
 
 
 # Notifications --------------------------------------------------------------------

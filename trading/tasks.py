@@ -118,9 +118,8 @@ def instrument_risk(instrument_id: int, sequence: int | None = None) -> bool:
     checks at the newer prices), already handled, or being handled by another
     worker. The sweep passes None and always runs. Return whether the checks ran.
     """
-    return _instrument_risk(
-        instrument_id, sequence, published_at=instrument_risk.request.get("published_at")
-    )
+    published_at = instrument_risk.request.get("published_at")
+    return _instruments_risk([instrument_id], sequence, published_at=published_at) == 1
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -128,13 +127,10 @@ def instruments_risk(instrument_ids: list[int], sequence: int | None = None) -> 
     """React to a tick on the instruments of one queue group; return how many were checked.
 
     One message per group and tick: the instruments share the group's queue, so the
-    worker that takes it works on them in turn, each as ``instrument_risk`` would.
+    worker that takes it checks them together, each tick as ``instrument_risk`` would.
     """
     published_at = instruments_risk.request.get("published_at")
-    return sum(
-        _instrument_risk(instrument_id, sequence, published_at=published_at)
-        for instrument_id in instrument_ids
-    )
+    return _instruments_risk(instrument_ids, sequence, published_at=published_at)
 
 
 def instruments_risk_send(instrument_ids, *, sequence: int | None = None, **options) -> int:
@@ -149,21 +145,23 @@ def instruments_risk_send(instrument_ids, *, sequence: int | None = None, **opti
     return len(groups)
 
 
-def _instrument_risk(instrument_id: int, sequence: int | None, *, published_at=None) -> bool:
-    instrument = Instrument.objects.select_related("underlying").filter(pk=instrument_id).first()
-    if instrument is None:
-        return False
+def _instruments_risk(instrument_ids, sequence: int | None, *, published_at=None) -> int:
+    instruments = list(
+        Instrument.objects.select_related("underlying").filter(pk__in=instrument_ids).order_by("pk")
+    )
     if sequence is not None:
         # The checks read the latest prices, so a backlog of ticks collapses into its last.
-        if sequence < instrument.underlying.tick_sequence:
-            return False
-        if not _tick_claim(instrument_id, sequence):
-            return False
-    instrument_risk_check(instrument)
-    _tick_done(instrument_id, sequence)
+        instruments = _ticks_claim(
+            [i for i in instruments if sequence >= i.underlying.tick_sequence], sequence
+        )
+    if not instruments:
+        return 0
+    instruments_risk_check(instruments)
+    _ticks_done([instrument.pk for instrument in instruments], sequence)
     if sequence is not None:
-        metrics.tick_reaction_observe(published_at=published_at)
-    return True
+        for _ in instruments:
+            metrics.tick_reaction_observe(published_at=published_at)
+    return len(instruments)
 
 
 def instruments_at_risk(instruments: QuerySet[Instrument]) -> QuerySet[Instrument]:
@@ -173,23 +171,42 @@ def instruments_at_risk(instruments: QuerySet[Instrument]) -> QuerySet[Instrumen
     return instruments.filter(Exists(open_orders) | Exists(open_positions))
 
 
-def instrument_risk_check(instrument: Instrument) -> None:
-    """Run every check a tick asks for; one that fails is logged and the others still run."""
-    for check in (services.conditional_orders_check, services.resting_orders_fill_on_reference):
-        try:
-            check(instrument=instrument)
-        except Exception:
-            logger.exception("%s of %s failed", check.__name__, instrument.symbol)
-    # One statement values every account in the instrument; only those that may be near
+def instruments_risk_check(instruments: list[Instrument]) -> None:
+    """Run every check a tick asks for; one that fails is logged and the others still run.
+
+    The instruments are screened together first (``services.instruments_due``, and one
+    margin statement), and each check runs where the screen found work.
+    """
+    try:
+        stops, fills = services.instruments_due(instruments=instruments)
+    except Exception:
+        logger.exception("Screen of %s failed", ", ".join(i.symbol for i in instruments))
+        stops = fills = {instrument.pk for instrument in instruments}
+    for instrument in instruments:
+        for check, due in (
+            (services.conditional_orders_check, stops),
+            (services.resting_orders_fill_on_reference, fills),
+        ):
+            if instrument.pk not in due:
+                continue
+            try:
+                check(instrument=instrument)
+            except Exception:
+                logger.exception("%s of %s failed", check.__name__, instrument.symbol)
+    # One statement values every account in the instruments; only those that may be near
     # the warning level (or were warned) are checked one by one.
     level = max(notifications.margin_warning_level(), notifications.margin_warning_rearm_level())
     try:
-        at_risk = selectors.accounts_at_margin_risk(instrument=instrument, level=level)
+        at_risk = selectors.accounts_at_margin_risk(instruments=instruments, level=level)
     except Exception:
-        logger.exception("Margin screen of %s failed", instrument.symbol)
-        at_risk = selectors.accounts_with_positions(instrument=instrument).values_list(
-            "pk", flat=True
-        )
+        logger.exception("Margin screen of %s failed", ", ".join(i.symbol for i in instruments))
+        at_risk = Account.objects.filter(
+            pk__in=[
+                account.pk
+                for instrument in instruments
+                for account in selectors.accounts_with_positions(instrument=instrument)
+            ]
+        ).values_list("pk", flat=True)
     for account in Account.objects.filter(pk__in=list(at_risk)).order_by("pk"):
         try:
             state = selectors.margin_state(account=account)
@@ -202,34 +219,47 @@ def instrument_risk_check(instrument: Instrument) -> None:
             logger.exception("Margin check of account #%s failed", account.pk)
 
 
-def _tick_claim(instrument_id: int, sequence: int) -> bool:
-    """Whether this worker takes the tick: newer than the last handled, and not taken."""
-    handled = InstrumentRiskState.objects.filter(
-        instrument_id=instrument_id, last_sequence__gte=sequence
-    ).exists()
-    if handled:
-        return False
-    key = RISK_CLAIM_KEY.format(instrument_id=instrument_id, sequence=sequence)
-    return cache.add(key, True, RISK_CLAIM_SECONDS)  # Atomic: one of two racing workers wins.
+def _ticks_claim(instruments: list[Instrument], sequence: int) -> list[Instrument]:
+    """The instruments whose tick this worker takes: newer than the last handled, not taken."""
+    handled = set(
+        InstrumentRiskState.objects.filter(
+            instrument_id__in=[instrument.pk for instrument in instruments],
+            last_sequence__gte=sequence,
+        ).values_list("instrument_id", flat=True)
+    )
+    return [
+        instrument
+        for instrument in instruments
+        if instrument.pk not in handled
+        # Atomic: one of two racing workers wins.
+        and cache.add(
+            RISK_CLAIM_KEY.format(instrument_id=instrument.pk, sequence=sequence),
+            True,
+            RISK_CLAIM_SECONDS,
+        )
+    ]
 
 
 # One statement: the newest tick handled only moves forward, whoever finishes last.
 _TICK_DONE_SQL = """
 INSERT INTO trading_instrumentriskstate (instrument_id, last_sequence, checked_at)
-VALUES (%s, %s, %s)
+VALUES {values}
 ON CONFLICT (instrument_id) DO UPDATE SET
     last_sequence = {greatest}(trading_instrumentriskstate.last_sequence, EXCLUDED.last_sequence),
     checked_at = EXCLUDED.checked_at
 """
 
 
-def _tick_done(instrument_id: int, sequence: int | None) -> None:
+def _ticks_done(instrument_ids: list[int], sequence: int | None) -> None:
     """Record that the checks ran, and the newest tick handled (the sweep passes None)."""
+    now = timezone.now()
     with connection.cursor() as cursor:
         # SQLite (the quick start's embedded default) calls the larger of two MAX.
         greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
-        sql = _TICK_DONE_SQL.format(greatest=greatest)
-        cursor.execute(sql, [instrument_id, sequence or 0, timezone.now()])
+        values = ", ".join(["(%s, %s, %s)"] * len(instrument_ids))
+        sql = _TICK_DONE_SQL.format(values=values, greatest=greatest)
+        params = [value for pk in instrument_ids for value in (pk, sequence or 0, now)]
+        cursor.execute(sql, params)
 
 
 @shared_task(acks_late=True, ignore_result=True)

@@ -41,11 +41,14 @@ def test_sql_and_one_by_one_valuations_agree():
 
     expected = rows(account_valuations(marks=marks))
     assert len(expected) == 3
-    assert rows(
-        _account_valuations_one_by_one(
-            marks=marks, instrument=None, account_ids=None, at_risk_level=None
+    assert (
+        rows(
+            _account_valuations_one_by_one(
+                marks=marks, instrument_ids=None, account_ids=None, at_risk_level=None
+            )
         )
-    ) == expected
+        == expected
+    )
 
 
 def test_sql_and_one_by_one_agree_on_who_is_at_risk_with_tiers():
@@ -80,21 +83,22 @@ def test_sql_and_one_by_one_agree_on_who_is_at_risk_with_tiers():
 
     for options in [
         {},
-        {"instrument": perp},
+        {"instrument_ids": [perp.pk]},
+        {"instrument_ids": [perp.pk, market["BTC-CFD"].pk]},
         {"at_risk_level": Decimal("1000")},
         {"at_risk_level": Decimal("1.5")},
-        {"instrument": perp, "at_risk_level": Decimal("1000")},
+        {"instrument_ids": [perp.pk], "at_risk_level": Decimal("1000")},
         {"account_ids": (accounts[1].pk, accounts[2].pk), "at_risk_level": Decimal("1000")},
     ]:
         expected = _account_valuations_one_by_one(
             marks=marks,
-            instrument=options.get("instrument"),
+            instrument_ids=options.get("instrument_ids"),
             account_ids=options.get("account_ids"),
             at_risk_level=options.get("at_risk_level"),
         )
         assert _rounded(account_valuations(marks=marks, **options)) == _rounded(expected), options
     # Far from maintenance, only the isolated position and the warned account come through.
-    at_risk = selectors.accounts_at_margin_risk(instrument=perp, level=Decimal("1.5"))
+    at_risk = selectors.accounts_at_margin_risk(instruments=[perp], level=Decimal("1.5"))
     assert at_risk == [accounts[1].pk]
 
 

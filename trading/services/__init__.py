@@ -49,6 +49,7 @@ from trading.services.snapshots import equity_snapshots_prune, equity_snapshots_
 from trading.services.triggers import (
     conditional_orders_check,
     gtd_orders_expire,
+    instruments_due,
     resting_orders_fill_on_reference,
 )
 
@@ -72,6 +73,7 @@ __all__ = [
     "funds_transfer",
     "gtd_orders_expire",
     "instrument_settle",
+    "instruments_due",
     "isolated_margin_adjust",
     "journal_post",
     "leverage_set",

@@ -116,7 +116,7 @@ def _conditional_orders_check(*, instrument: Instrument, now: datetime) -> list[
     # instrument's orders wait for nothing. One placed meanwhile is looked at again
     # under the lock by the next tick (or the sweep).
     instrument = Instrument.objects.select_related("underlying").get(pk=instrument.pk)
-    if not _waiting(instrument).filter(_may_trigger(instrument, _quote(instrument))).exists():
+    if not _waiting(instrument).filter(_may_trigger_now(instrument, _quote(instrument))).exists():
         return []
     instrument = _lock_instrument(instrument.pk)
     if not _trades(instrument, now):
@@ -125,7 +125,7 @@ def _conditional_orders_check(*, instrument: Instrument, now: datetime) -> list[
     quote = _quote(instrument)
     waiting = (
         _waiting(instrument)
-        .filter(_may_trigger(instrument, quote))
+        .filter(_may_trigger_now(instrument, quote))
         .select_related("parent")
         .select_for_update(of=("self",))
         .order_by("sequence", "pk")
@@ -170,14 +170,49 @@ def _conditional_orders_check(*, instrument: Instrument, now: datetime) -> list[
     return result
 
 
-def _waiting(instrument: Instrument):
-    """The instrument's stops, take-profits and trailing stops not triggered yet."""
-    return Order.objects.filter(
-        instrument=instrument,
+def instruments_due(
+    *, instruments: list[Instrument], now: datetime | None = None
+) -> tuple[set[int], set[int]]:
+    """Of the instruments, the ids of those a tick's checks have work in, without locks.
+
+    The first set has a stop, take-profit or trailing stop the prices may trigger
+    (``conditional_orders_check``), the second a resting order the reference price
+    traded through (``resting_orders_fill_on_reference``). One statement each for all
+    the instruments, where the checks ask one instrument at a time: a tick's task
+    screens its group with these and runs the checks only where they find work. An
+    order placed meanwhile is found by the next tick.
+    """
+    now = now or timezone.now()
+    trading = [instrument for instrument in instruments if _trades(instrument, now)]
+    if not trading:
+        return set(), set()
+    quotes = market_selectors.tickers_get(instruments=trading)
+    lasts = market_selectors.last_prices(instrument_ids=quotes)
+    may = Q()
+    for instrument in trading:
+        may |= Q(instrument=instrument) & _may_trigger(
+            instrument, quotes[instrument.pk], lasts.get(instrument.pk)
+        )
+    stops = set(
+        _waiting().filter(may).order_by().values_list("instrument_id", flat=True).distinct()
+    )
+    fills = selectors.instruments_traded_through(
+        references={
+            instrument.pk: mappers.to_tick(quotes[instrument.pk].mark_price, instrument.tick_size)
+            for instrument in trading
+        }
+    )
+    return stops, fills
+
+
+def _waiting(instrument: Instrument | None = None):
+    """The instrument's stops, take-profits and trailing stops not triggered yet (or all)."""
+    waiting = Order.objects.filter(
         type__in=CONDITIONAL_TYPES,
         status__in=Order.OPEN_STATUSES,
         triggered_at__isnull=True,
     )
+    return waiting if instrument is None else waiting.filter(instrument=instrument)
 
 
 RISE_TRIGGERED = {  # Side and types that trigger when the price rises to the stop.
@@ -190,7 +225,11 @@ FALL_TRIGGERED = {
 }
 
 
-def _may_trigger(instrument: Instrument, quote) -> Q:
+def _may_trigger_now(instrument: Instrument, quote) -> Q:
+    return _may_trigger(instrument, quote, market_selectors.last_price(instrument=instrument))
+
+
+def _may_trigger(instrument: Instrument, quote, last: Decimal | None) -> Q:
     """The orders the prices could trigger, so that only those are locked and checked.
 
     A fixed stop that triggers on a rise is one whose stop price the highest of the
@@ -198,8 +237,8 @@ def _may_trigger(instrument: Instrument, quote) -> Q:
     that triggers on a fall the same with the lowest: a few index ranges, whichever
     price each order watches. Trailing stops move with the price and are all checked.
     A superset: ``_is_due`` compares each with its own price, as ``engine.should_trigger``.
+    ``last`` is the instrument's last trade price, if it traded.
     """
-    last = market_selectors.last_price(instrument=instrument)
     references = {
         Order.TriggerBy.MARK: quote.mark_price,
         Order.TriggerBy.INDEX: quote.index_price,

@@ -318,9 +318,7 @@ def test_a_resting_limit_fills_at_its_own_price_when_the_price_trades_through(ma
     assert services.resting_orders_fill_on_reference(instrument=market["BTC-PERP"]) == 0
 
 
-def test_a_book_loaded_for_a_taker_holds_only_the_orders_it_can_meet(
-    market, account, user_factory
-):
+def test_a_book_loaded_for_a_taker_holds_only_the_orders_it_can_meet(market, account, user_factory):
     other = selectors.paper_account_for_user(user=user_factory())
     asks = [place(account, type="limit", price=Decimal(p)) for p in ("50500", "51000", "52000")]
     bids = [place(other, side="buy", type="limit", price=Decimal(p)) for p in ("49000", "49500")]
@@ -337,6 +335,37 @@ def test_a_book_loaded_for_a_taker_holds_only_the_orders_it_can_meet(
     assert ids(None) == {order.pk for order in asks + bids}
     assert selectors.resting_orders_meet(instrument=perp, meeting=[("buy", Decimal("50500"))])
     assert not selectors.resting_orders_meet(instrument=perp, meeting=[("sell", Decimal("50000"))])
+
+
+def test_the_screen_finds_each_instrument_a_tick_has_work_in(market, account, user_factory):
+    perp, cfd = market["BTC-PERP"], market["BTC-CFD"]
+    other = selectors.paper_account_for_user(user=user_factory())
+    place(account, type="limit", price=Decimal("52000"))  # A perpetual's ask above the price.
+    place(other, symbol="BTC-CFD", side="buy", type="limit", price=Decimal("47000"))
+    place(account, symbol="BTC-CFD", stop_loss=Exit(stop_price=Decimal("53000")))
+
+    def due():
+        # As a tick's task loads them: each tick, with their underlying's latest prices.
+        instruments = Instrument.objects.select_related("underlying").filter(
+            symbol__in=["BTC-PERP", "BTC-CFD", "BTC-USD"]
+        )
+        return services.instruments_due(instruments=list(instruments))
+
+    assert due() == (set(), set())
+    move("52500")  # Through the perpetual's ask only.
+    assert due() == (set(), {perp.pk})
+    assert services.resting_orders_fill_on_reference(instrument=perp) == 1
+    assert due() == (set(), set())
+
+    move("53500")  # The CFD short's stop.
+    assert due() == ({cfd.pk}, set())
+    assert len(check(market, "BTC-CFD")) == 1
+
+    move("46500")  # Through the CFD's bid.
+    assert due() == (set(), {cfd.pk})
+    # A halted instrument is left out: nothing triggers or fills in it.
+    instrument_set_status(instrument=cfd, status=Instrument.Status.HALTED)
+    assert due() == (set(), set())
 
 
 @pytest.mark.django_db(transaction=True)
@@ -362,7 +391,6 @@ def test_a_tick_that_reaches_no_order_waits_for_no_lock(market, account, check_n
     holder.start()
     try:
         assert locked.wait(10)
-
 
         def check_without_waiting():
             with connection.cursor() as cursor:
@@ -494,7 +522,7 @@ def test_a_malformed_order_is_rejected_without_blocking_the_others(market, accou
 
 def test_only_orders_the_prices_could_trigger_are_locked_and_checked(market, account):
     from trading.services.orders import _quote
-    from trading.services.triggers import _may_trigger
+    from trading.services.triggers import _may_trigger_now
 
     place(account, quantity="1")
     far = [
@@ -516,7 +544,7 @@ def test_only_orders_the_prices_could_trigger_are_locked_and_checked(market, acc
 
     perp = Instrument.objects.select_related("underlying").get(pk=market["BTC-PERP"].pk)
     candidates = set(
-        Order.objects.filter(_may_trigger(perp, _quote(perp))).values_list("pk", flat=True)
+        Order.objects.filter(_may_trigger_now(perp, _quote(perp))).values_list("pk", flat=True)
     )
 
     assert candidates == {near.pk, trailing.pk}
