@@ -49,17 +49,21 @@ def fields_update(instance, names: tuple[str, ...]) -> None:
 _INSERT_SQL: dict[tuple, tuple] = {}
 
 
-def insert(instance) -> None:
+def insert(instance, *, skip_conflict_on: tuple[str, ...] | None = None) -> bool:
     """Insert a new instance as ``save(force_insert=True)`` does, in a plain INSERT.
 
     Every order inserts its row and its fills' this way: the values are prepared by
     their fields as the ORM prepares them (``auto_now`` and ``auto_now_add`` fields
     take the time), without the cost of building the insert query. Neither model has
     save signals or a ``save()`` of its own.
+
+    ``skip_conflict_on`` names the columns of a unique constraint: a row that would
+    break it is not inserted (``ON CONFLICT DO NOTHING``, no savepoint needed), and
+    False is returned. Otherwise True, with the new primary key on the instance.
     """
     connection = transaction.get_connection()
     model = type(instance)
-    key = (model, connection.vendor)
+    key = (model, connection.vendor, skip_conflict_on)
     shape = _INSERT_SQL.get(key)
     if shape is None:
         meta = model._meta
@@ -70,6 +74,8 @@ def insert(instance) -> None:
             f"({', '.join(quote(f.column) for f in fields)}) "
             f"VALUES ({', '.join(['%s'] * len(fields))})"
         )
+        if skip_conflict_on:
+            sql += f" ON CONFLICT ({', '.join(map(quote, skip_conflict_on))}) DO NOTHING"
         returning = connection.features.can_return_columns_from_insert
         if returning:
             sql += f" RETURNING {quote(meta.pk.column)}"
@@ -78,6 +84,15 @@ def insert(instance) -> None:
     params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        instance.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
+        if returning:
+            row = cursor.fetchone()
+            if row is None:
+                return False
+            instance.pk = row[0]
+        elif cursor.rowcount == 0:
+            return False
+        else:
+            instance.pk = cursor.lastrowid
     instance._state.adding = False
     instance._state.db = connection.alias
+    return True

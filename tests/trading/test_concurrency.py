@@ -114,3 +114,40 @@ def test_database_refuses_to_rewrite_journal_lines(user):
     with pytest.raises(IntegrityError, match="append-only"):
         JournalLine.objects.filter(pk=line.pk).delete()
     assert JournalLine.objects.get(pk=line.pk).amount == Decimal("100000")
+
+
+def test_concurrent_retries_of_one_client_order_id_place_one_order(user):
+    """Eight retries at once, over two instruments: one order, and each retry gets it.
+
+    A retry on the other instrument waits only for the account's lock, so the order
+    placed meanwhile is found by its insert, not by the lock's read.
+    """
+    from tests.factories.market import btc_market
+    from trading.models import Order
+    from trading.services.orders import OrderRequest
+
+    btc_market()
+    account = selectors.paper_account_for_user(user=user)
+
+    def retry(symbol):
+        request = OrderRequest(
+            instrument=symbol, side="sell", type="market", quantity=Decimal("0.01")
+        )
+        return lambda: services.order_place(
+            account=account, request=request, client_order_id="retry-1"
+        )
+
+    # The same id on another instrument is another body: those retries get a 409.
+    results = run_concurrently([retry("BTC-PERP") for _ in range(6)] + [retry("BTC-CFD")] * 2)
+
+    orders = Order.objects.filter(account=account, client_order_id="retry-1")
+    assert orders.count() == 1
+    placed = orders.get()
+    answers = [r for r in results if isinstance(r, tuple)]
+    refusals = [r for r in results if not isinstance(r, tuple)]
+    assert [created for _, created in answers].count(True) == 1
+    assert all(order.pk == placed.pk for order, _ in answers)
+    assert all(getattr(r, "code", None) == "duplicate_client_order_id" for r in refusals), refusals
+    expected_refusals = 2 if placed.instrument.symbol == "BTC-PERP" else 6
+    assert len(refusals) == expected_refusals
+    assert selectors.ledger_problems() == []

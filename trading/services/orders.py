@@ -11,7 +11,6 @@ A refused order changes nothing: every check that needs the outcome of matching
 the whole transaction back.
 """
 
-import contextlib
 import hashlib
 import json
 import uuid
@@ -20,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import OperationalError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -531,20 +530,14 @@ def _order_place(
             fields={"instrument": ["Unknown symbol."]},
         )
     fingerprint = request.fingerprint()
-    if client_order_id:
-        existing = (
-            Order.objects.filter(account=account, client_order_id=client_order_id)
-            .order_by()  # Unique per account: no ordering to compile.
-            .first()
-        )
-        if existing is not None:
-            return _idempotent(existing, fingerprint), False
+    taker = _lock_taker(account.pk, instrument, client_order_id or None)
+    if taker.existing_id is not None:
+        return _idempotent(Order.objects.get(pk=taker.existing_id), fingerprint), False
     _check_account_may_trade(account, instrument)
     if not halted_ok:
         _check_instrument(instrument, now)
     spec = mappers.instrument_spec(instrument)
     _check_sizes(instrument, spec, request)
-    taker = _lock_taker(account.pk, instrument)
     position = _position(account, instrument)
     if request.reduce_only and not _reduces(position.quantity, request.side):
         raise OrderRefused(
@@ -568,34 +561,28 @@ def _order_place(
     quote = _quote(instrument)
     _check_exits(request, quote.mark_price)
     position_before = position.quantity
-    try:
-        # Only a client_order_id can collide, so only then is a savepoint needed to
-        # recover from the IntegrityError.
-        with transaction.atomic() if client_order_id else contextlib.nullcontext():
-            order = Order(
-                account=account,
-                instrument=instrument,
-                client_order_id=client_order_id or None,
-                request_fingerprint=fingerprint,
-                side=request.side,
-                type=request.type,
-                quantity=request.quantity,
-                price=request.price,
-                stop_price=request.stop_price,
-                trailing_amount=request.trailing_amount,
-                trailing_percent=request.trailing_percent,
-                trigger_by=request.trigger_by,
-                time_in_force=request.time_in_force,
-                expire_at=request.expire_at,
-                post_only=request.post_only,
-                reduce_only=request.reduce_only,
-                sequence=taker.next_sequence,
-            )
-            rows.insert(order)
-    except IntegrityError:
-        if not client_order_id:
-            raise
-        # The same client_order_id placed concurrently on another instrument.
+    order = Order(
+        account=account,
+        instrument=instrument,
+        client_order_id=client_order_id or None,
+        request_fingerprint=fingerprint,
+        side=request.side,
+        type=request.type,
+        quantity=request.quantity,
+        price=request.price,
+        stop_price=request.stop_price,
+        trailing_amount=request.trailing_amount,
+        trailing_percent=request.trailing_percent,
+        trigger_by=request.trigger_by,
+        time_in_force=request.time_in_force,
+        expire_at=request.expire_at,
+        post_only=request.post_only,
+        reduce_only=request.reduce_only,
+        sequence=taker.next_sequence,
+    )
+    # Only a client_order_id can collide: the same one placed by a request that
+    # committed while this one waited for the account's lock.
+    if not rows.insert(order, skip_conflict_on=CLIENT_ORDER_ID_UNIQUE):
         existing = Order.objects.get(account=account, client_order_id=client_order_id)
         return _idempotent(existing, fingerprint), False
 
@@ -678,6 +665,10 @@ def _lock_instrument_by_symbol(symbol: str) -> Instrument | None:
     return found[0][0] if found else None
 
 
+# The columns of ``trading_order_client_id_unique``.
+CLIENT_ORDER_ID_UNIQUE = ("account_id", "client_order_id")
+
+
 @dataclass(frozen=True, slots=True)
 class _Taker:
     """What the ordering account's lock read with it.
@@ -688,16 +679,21 @@ class _Taker:
 
     next_sequence: int
     system: dict[str, Account] | None
+    existing_id: int | None  # The account's order with the request's client_order_id.
 
 
 # The book's sequences and the platform's accounts ride along with the account's lock.
 # Both are safe to read in this statement: only a holder of the instrument's lock (this
 # transaction, already) writes the instrument's sequences, and the platform's accounts
 # never change once created. The account's balance is not read here: a statement that
-# waited for the lock would return the balance as it was before the wait.
+# waited for the lock would return the balance as it was before the wait. For the same
+# reason an order with the request's client_order_id that committed during the wait is
+# not seen here; its insert then finds it (``_order_insert``).
 _TAKER_LOCK_SQL = """
 SELECT a.id,
     (SELECT MAX(o.sequence) FROM trading_order o WHERE o.instrument_id = %s) AS top_sequence,
+    (SELECT c.id FROM trading_order c WHERE c.account_id = a.id AND c.client_order_id = %s)
+        AS existing_id,
     (SELECT f.id FROM trading_account f WHERE f.system_code = %s) AS fees_id,
     (SELECT m.id FROM trading_account m WHERE m.system_code = %s) AS market_id,
     (SELECT i.id FROM trading_account i WHERE i.system_code = %s) AS insurance_id
@@ -711,18 +707,18 @@ _POSTING_SYSTEM_CODES = (
 )
 
 
-def _lock_taker(account_id: int, instrument: Instrument) -> _Taker:
+def _lock_taker(account_id: int, instrument: Instrument, client_order_id: str | None) -> _Taker:
     """Lock the ordering account's row (the caller holds the instrument's lock)."""
     sql = _TAKER_LOCK_SQL
     if transaction.get_connection().features.has_select_for_update:
         sql += "FOR UPDATE OF a"  # The account alone: never the platform's hot rows.
-    params = [instrument.pk, *_POSTING_SYSTEM_CODES, account_id]
+    params = [instrument.pk, client_order_id, *_POSTING_SYSTEM_CODES, account_id]
     with transaction.get_connection().cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         raise Account.DoesNotExist(f"No account {account_id}.")
-    _id, top_sequence, *ids = row
+    _id, top_sequence, existing_id, *ids = row
     system = (
         {
             code: Account(pk=pk, kind=Account.Kind.SYSTEM, system_code=code)
@@ -731,7 +727,7 @@ def _lock_taker(account_id: int, instrument: Instrument) -> _Taker:
         if None not in ids
         else None
     )
-    return _Taker(next_sequence=(top_sequence or 0) + 1, system=system)
+    return _Taker(next_sequence=(top_sequence or 0) + 1, system=system, existing_id=existing_id)
 
 
 def _next_sequence(instrument: Instrument) -> int:
