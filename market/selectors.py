@@ -427,14 +427,22 @@ def _candles_before(
     return bars
 
 
+# ``last_price``'s query, compiled once: every ticker read and stop check asks it.
+_LAST_PRICE_SQL = (
+    "SELECT price FROM market_trade WHERE instrument_id = %s ORDER BY created_at DESC, id DESC "
+    "LIMIT 1"
+)
+
+
 def last_price(*, instrument: Instrument) -> Decimal | None:
     """The price of the instrument's latest trade on the platform, if any."""
-    return (
-        Trade.objects.filter(instrument=instrument)
-        .order_by("-created_at", "-pk")
-        .values_list("price", flat=True)
-        .first()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_LAST_PRICE_SQL, [instrument.pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    # As the ORM reads a DecimalField (SQLite hands back a float or an int).
+    return Trade._meta.get_field("price").to_python(row[0])
 
 
 def last_prices(*, instrument_ids: Iterable[int]) -> dict[int, Decimal | None]:

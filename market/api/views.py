@@ -27,6 +27,7 @@ from market.api.serializers import (
     InstrumentOutputSerializer,
     SentimentOutputSerializer,
     TickerOutputSerializer,
+    ticker_data,
 )
 
 # Public reads are never forbidden; credentials count only when they are sent and wrong.
@@ -111,8 +112,7 @@ class TickerApi(PublicApi):
         quote = selectors.ticker_get(instrument=instrument)
         freshness = selectors.price_freshness(instrument=instrument)
         last = selectors.last_price(instrument=instrument)
-        context = {"freshness": freshness, "last": last}
-        return Response(TickerOutputSerializer(quote, context=context).data)
+        return Response(ticker_data(quote, freshness=freshness, last=last))
 
 
 class CandleListApi(PublicApi):
