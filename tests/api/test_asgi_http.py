@@ -9,6 +9,15 @@ from tests.factories.accounts import api_key_issue
 
 
 async def request(path: str, *, method="GET", body=b"", headers=()) -> tuple[int, dict, bytes]:
+    start, bodies = await exchange(path, method=method, body=body, headers=headers)
+    response_headers: dict[str, list[str]] = {}
+    for name, value in start["headers"]:
+        response_headers.setdefault(name.decode(), []).append(value.decode("latin-1"))
+    return start["status"], response_headers, b"".join(m.get("body", b"") for m in bodies)
+
+
+async def exchange(path: str, *, method="GET", body=b"", headers=()) -> tuple[dict, list[dict]]:
+    """The ASGI messages of the answer: its start, and its body messages to the last."""
     from config.asgi import application
 
     scope = {
@@ -28,16 +37,12 @@ async def request(path: str, *, method="GET", body=b"", headers=()) -> tuple[int
     communicator = ApplicationCommunicator(application, scope)
     await communicator.send_input({"type": "http.request", "body": body, "more_body": False})
     start = await communicator.receive_output(timeout=10)
-    content = b""
+    bodies = []
     while True:
-        message = await communicator.receive_output(timeout=10)
-        content += message.get("body", b"")
-        if not message.get("more_body"):
+        bodies.append(await communicator.receive_output(timeout=10))
+        if not bodies[-1].get("more_body"):
             break
-    response_headers: dict[str, list[str]] = {}
-    for name, value in start["headers"]:
-        response_headers.setdefault(name.decode(), []).append(value.decode("latin-1"))
-    return start["status"], response_headers, content
+    return start, bodies
 
 
 @pytest.mark.asyncio
@@ -114,3 +119,23 @@ async def test_requests_share_the_process_s_connections_to_redis(transactional_d
     opened = await sync_to_async(connections_received)() - before
 
     assert opened <= 2  # At most what two requests at once would need, not one a request.
+
+
+@pytest.mark.asyncio
+async def test_an_answer_is_sent_whole_once_its_request_is_done(transactional_db):
+    start, bodies = await exchange("/api/v1/instruments")
+    assert start["status"] == 200
+    assert len(bodies) == 1  # No hop back to the thread for each part.
+    assert json.loads(bodies[0]["body"]) is not None
+
+
+@pytest.mark.asyncio
+async def test_a_long_answer_streams_as_it_comes(transactional_db, monkeypatch):
+    from config import asgi
+
+    _, whole = await exchange("/api/v1/schema/")
+    monkeypatch.setattr(asgi, "GATHER_BYTES", 1000)
+    start, parts = await exchange("/api/v1/schema/")
+    assert start["status"] == 200
+    assert len(parts) > 1 and all(part.get("more_body") for part in parts[:-1])
+    assert b"".join(part.get("body", b"") for part in parts) == whole[0]["body"]
