@@ -436,6 +436,34 @@ def order_list(
     return orders.order_by("-created_at", "-pk")
 
 
+# The exits attached to a page of orders, in the model's ordering (newest first).
+_ATTACHED_SQL = (
+    "SELECT * FROM trading_order WHERE parent_id IN ({ids}) ORDER BY created_at DESC, id DESC"
+)
+
+
+def orders_attached_load(orders: list[Order]) -> None:
+    """Read the orders' attached exits, as ``prefetch_related("attached")`` would.
+
+    One plain statement for the page: the ORM's prefetch compiled its query anew for
+    every page of a bot's polling, and cost more than the orders' own read.
+    """
+    by_parent: dict[int, list[Order]] = {order.pk: [] for order in orders}
+    if by_parent:
+        sql = _ATTACHED_SQL.format(ids=", ".join(["%s"] * len(by_parent)))
+        for child in Order.objects.raw(sql, list(by_parent)):
+            by_parent[child.parent_id].append(child)
+    unfiltered = Order.objects.all()
+    for order in orders:
+        attached = unfiltered._chain()
+        attached._result_cache = by_parent[order.pk]
+        attached._prefetch_done = True
+        cache = getattr(order, "_prefetched_objects_cache", None)
+        if cache is None:
+            cache = order._prefetched_objects_cache = {}
+        cache["attached"] = attached
+
+
 def order_get(*, account: Account, order_id: int) -> Order:
     """One of the account's orders, or ``NotFound`` (another account's order too)."""
     order = order_list(account=account).filter(pk=order_id).first()

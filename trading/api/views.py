@@ -191,7 +191,8 @@ class OrderCollectionApi(APIView):
         filters.is_valid(raise_exception=True)
         orders = selectors.order_list(account=_account_for_read(request), **filters.validated_data)
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(orders, request, view=self)
+        page = paginator.paginate_queryset(orders.prefetch_related(None), request, view=self)
+        selectors.orders_attached_load(page)
         return paginator.get_paginated_response([order_data(order) for order in page])
 
     @extend_schema(

@@ -93,6 +93,12 @@ def test_a_market_short_with_stop_loss_and_take_profit_has_two_exits(market, use
     assert child["role"] == "stop_loss"
     again = user_client.get(f"{ORDERS}/{order['id']}").json()
     assert {c["id"] for c in again["attached"]} == {c["id"] for c in order["attached"]}
+    # The list shows each order's exits, newest first, as the order itself does.
+    listed = {o["id"]: o for o in user_client.get(ORDERS).json()["results"]}
+    assert [c["id"] for c in listed[order["id"]]["attached"]] == [
+        c["id"] for c in again["attached"]
+    ]
+    assert listed[exits["stop_loss"]["id"]]["attached"] == []
 
 
 # Refusals ----------------------------------------------------------------------------
