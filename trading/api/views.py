@@ -161,8 +161,8 @@ def _account_for_read(request):
 
     Bots poll their positions and orders many times a minute; each poll would
     otherwise spend a query finding the same account. Placing an order takes it from
-    here too: ``order_place`` locks and reads the row itself. Other writes keep
-    ``_account``.
+    here too: ``order_place`` locks and reads the row itself, and a cancel needs only
+    the account's identity. Other writes keep ``_account``.
     """
     user = request.user
     key = PAPER_ACCOUNT_CACHE_KEY.format(user_id=user.pk, joined=user.date_joined.timestamp())
@@ -392,7 +392,8 @@ class OrderDetailApi(APIView):
         tags=["orders"],
     )
     def delete(self, request, order_id: int):
-        order = services.order_cancel(account=_account(request), order_id=order_id)
+        order = services.order_cancel(account=_account_for_read(request), order_id=order_id)
+        selectors.orders_attached_load([order])
         return Response(order_data(order))
 
 

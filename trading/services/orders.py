@@ -249,8 +249,9 @@ def _oco_place(*, account, request: OcoRequest, client_order_id, now) -> tuple[l
 def order_cancel(*, account: Account, order_id: int) -> Order:
     """Cancel an open order of the account, the exits attached to it and its OCO partner."""
     order = _own_order(account=account, order_id=order_id)
-    _lock_instrument(order.instrument_id)
+    instrument = _lock_instrument(order.instrument_id)
     order = Order.objects.select_for_update().get(pk=order.pk)
+    order.instrument = instrument  # As locked: the answer reads its symbol.
     if not order.is_open:
         raise Conflict(
             f"The order is {order.get_status_display().lower()} and cannot be canceled.",
