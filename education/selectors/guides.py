@@ -249,6 +249,12 @@ def quiz_passed(*, user_id: int, quiz_id: int) -> bool:
     return QuizAttempt.objects.filter(user_id=user_id, quiz_id=quiz_id, passed=True).exists()
 
 
+_RULE_SQL = (
+    "SELECT id, instrument_kind, leverage_above, leverage_quiz_id, sell_options_quiz_id "
+    "FROM education_tradingpermissionrule WHERE instrument_kind = %s"
+)
+
+
 def trading_permission_problem(
     user, instrument: Instrument, leverage: Decimal | None = None, side: str | None = None
 ) -> str | None:
@@ -259,13 +265,9 @@ def trading_permission_problem(
     Staff set the rules per instrument kind in the admin; no rule means no limit.
     """
     # Asked before every order that opens or adds to a position: the rule alone, one row
-    # by its unique kind; its quizzes' guides are read only to word a refusal.
-    rule = (
-        TradingPermissionRule.objects.filter(instrument_kind=instrument.kind)
-        .order_by()
-        .only("instrument_kind", "leverage_above", "leverage_quiz_id", "sell_options_quiz_id")
-        .first()
-    )
+    # by its unique kind, in a statement compiled once; its quizzes' guides are read
+    # only to word a refusal.
+    rule = next(iter(TradingPermissionRule.objects.raw(_RULE_SQL, [instrument.kind])), None)
     if rule is None:
         return None
     user_id = getattr(user, "pk", user)
