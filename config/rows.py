@@ -93,3 +93,27 @@ class JoinedSelect:
             for source, field, target in self.related:
                 field.set_cached_value(instances[source], instances[target])
         return rows
+
+
+_FIELD_CONVERTERS: dict[tuple, tuple] = {}
+
+
+def field_value(model, name: str, value):
+    """``value``, read from the database in a plain statement, as the ORM reads the field.
+
+    PostgreSQL hands back a ``numeric`` as a Decimal already; SQLite (the embedded
+    default) a float, which the ORM rounds to the field's decimal places.
+    """
+    key = (model, name, connection.vendor)
+    found = _FIELD_CONVERTERS.get(key)
+    if found is None:
+        column = model._meta.get_field(name).get_col(model._meta.db_table)
+        converters = [
+            *connection.ops.get_db_converters(column),
+            *column.get_db_converters(connection),
+        ]
+        found = _FIELD_CONVERTERS[key] = (column, converters)
+    column, converters = found
+    for converter in converters:
+        value = converter(value, column, connection)
+    return value

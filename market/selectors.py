@@ -14,7 +14,7 @@ from django.db.models import F, FloatField, Func, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from config.errors import Conflict, NotFound
-from config.rows import JoinedSelect
+from config.rows import JoinedSelect, field_value
 from market import indicators
 from market.models import Candle, FundingRate, Instrument, Positioning, Trade, Underlying
 from market.quotes import Quote, instrument_quote
@@ -439,10 +439,7 @@ def last_price(*, instrument: Instrument) -> Decimal | None:
     with connection.cursor() as cursor:
         cursor.execute(_LAST_PRICE_SQL, [instrument.pk])
         row = cursor.fetchone()
-    if row is None:
-        return None
-    # As the ORM reads a DecimalField (SQLite hands back a float or an int).
-    return Trade._meta.get_field("price").to_python(row[0])
+    return None if row is None else field_value(Trade, "price", row[0])
 
 
 def last_prices(*, instrument_ids: Iterable[int]) -> dict[int, Decimal | None]:

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from config.celery import HEARTBEAT_KEY
 from config.errors import Conflict, NotFound
-from config.rows import JoinedSelect
+from config.rows import JoinedSelect, field_value
 from market import selectors as market_selectors
 from market.models import Instrument, MarginTier, Underlying
 from trading import engine, mappers, services
@@ -63,6 +63,10 @@ def paper_account_for_user(*, user) -> Account:
     return account if account is not None else services.paper_account_open(user=user)
 
 
+# Every order's margin check and every positions read asks it: compiled once.
+_BALANCE_SQL = "SELECT amount FROM trading_balance WHERE account_id = %s AND asset = %s"
+
+
 def account_cash(*, account: Account, asset: str | None = None) -> Decimal:
     """An account's balance in one asset: cached for paper accounts, summed otherwise."""
     if not account.is_users:
@@ -70,12 +74,10 @@ def account_cash(*, account: Account, asset: str | None = None) -> Decimal:
             account=account, asset=asset or account.currency
         ).aggregate(total=Sum("amount"))["total"]
         return total or Decimal(0)
-    balance = (
-        Balance.objects.filter(account=account, asset=asset or account.currency)
-        .values_list("amount", flat=True)
-        .first()
-    )
-    return balance if balance is not None else Decimal(0)
+    with connection.cursor() as cursor:
+        cursor.execute(_BALANCE_SQL, [account.pk, asset or account.currency])
+        row = cursor.fetchone()
+    return field_value(Balance, "amount", row[0]) if row else Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,14 +183,18 @@ def position_views(
     ``cash`` is the account's cash when the caller has just read it.
     """
     quotes = {} if quotes is None else quotes
-    positions = (
-        Position.objects.filter(account=account)
-        .exclude(quantity=0)
-        .select_related("instrument", "instrument__underlying")
-        .prefetch_related("instrument__tiers")
-        .order_by("instrument__symbol")
+    # The plain statements the margin check reads positions and tiers with.
+    positions = sorted(
+        (p for p in _positions_with_instruments(account.pk) if p.quantity != 0),
+        key=lambda position: position.instrument.symbol,
     )
-    views = [_position_view(position, quotes) for position in positions]
+    instruments = [position.instrument for position in positions]
+    tiers_by_instrument = _tiers_read(instruments)
+    _marks_read(instruments, quotes)
+    views = [
+        _position_view(position, quotes, tiers_by_instrument[position.instrument_id])
+        for position in positions
+    ]
     if cash is None:
         cash = account_cash(account=account)
     equity = cash + sum((v.value for v in views), Decimal(0))
@@ -196,7 +202,7 @@ def position_views(
     for view in views:
         liquidation = None
         if view.instrument.kind != Instrument.Kind.OPTION:
-            tiers = mappers.margin_tiers(view.instrument)
+            tiers = mappers.margin_tiers(view.instrument, tiers_by_instrument[view.instrument.pk])
             side = engine.Side.BUY if view.side == "long" else engine.Side.SELL
             if view.position.margin_mode == Position.MarginMode.ISOLATED:
                 liquidation = engine.liquidation_price_isolated(
