@@ -250,7 +250,7 @@ def order_cancel(*, account: Account, order_id: int) -> Order:
     """Cancel an open order of the account, the exits attached to it and its OCO partner."""
     order = _own_order(account=account, order_id=order_id)
     instrument = _lock_instrument(order.instrument_id)
-    order = Order.objects.select_for_update().get(pk=order.pk)
+    order = _lock_order(order.pk)
     order.instrument = instrument  # As locked: the answer reads its symbol.
     if not order.is_open:
         raise Conflict(
@@ -642,11 +642,11 @@ def _idempotent(existing: Order, fingerprint: str) -> Order:
 
 
 def _lock_instrument(instrument_id: int) -> Instrument:
-    return (
-        Instrument.objects.select_for_update(of=("self",))
-        .select_related("underlying")
-        .get(pk=instrument_id)
-    )
+    """Lock the instrument (its book), its underlying read with it."""
+    found = _INSTRUMENT_LOCK_BY_ID.fetch([instrument_id])
+    if not found:
+        raise Instrument.DoesNotExist(f"No instrument {instrument_id}.")
+    return found[0][0]
 
 
 # Every order starts with it: a plain statement, as ``select_for_update(of=("self",))
@@ -658,6 +658,17 @@ _INSTRUMENT_LOCK = JoinedSelect(
     lock="i",  # The instrument alone: the feed writes the underlying.
     related=[("i", "underlying", "u")],
 )
+_INSTRUMENT_LOCK_BY_ID = JoinedSelect(
+    _INSTRUMENT_LOCK.tables,
+    "FROM market_instrument i JOIN market_underlying u ON u.id = i.underlying_id WHERE i.id = %s",
+    lock="i",
+    related=[("i", "underlying", "u")],
+)
+# An account's order, and its lock once the caller holds the instrument's.
+_OWN_ORDER = JoinedSelect(
+    (("o", Order),), "FROM trading_order o WHERE o.id = %s AND o.account_id = %s"
+)
+_ORDER_LOCK = JoinedSelect((("o", Order),), "FROM trading_order o WHERE o.id = %s", lock="o")
 
 
 def _lock_instrument_by_symbol(symbol: str) -> Instrument | None:
@@ -1368,17 +1379,22 @@ def _close_order(order: Order, status: str) -> None:
 
 
 def _own_order(*, account: Account, order_id: int) -> Order:
-    order = Order.objects.filter(account=account, pk=order_id).first()
-    if order is None:
+    found = _OWN_ORDER.fetch([order_id, account.pk])
+    if not found:
         raise NotFound("No order with this id.")
-    return order
+    return found[0][0]
+
+
+def _lock_order(order_id: int) -> Order:
+    """Lock the order's row (the caller holds its instrument's lock)."""
+    return _ORDER_LOCK.fetch([order_id])[0][0]
 
 
 def _order_amend(*, account, order_id, price, quantity, stop_price, now) -> Order:
     now = now or timezone.now()
     order = _own_order(account=account, order_id=order_id)
     instrument = _lock_instrument(order.instrument_id)
-    order = Order.objects.select_for_update().get(pk=order.pk)
+    order = _lock_order(order.pk)
     if not order.is_open:
         raise Conflict(
             f"The order is {order.get_status_display().lower()} and cannot be amended.",
