@@ -1276,11 +1276,15 @@ def account_valuations(
     # The account filters apply to the positions summed as well as to the accounts.
     where, where_params = ["TRUE"], []
     if instrument_ids is not None:
+        ids = list(instrument_ids)
+        # One instrument (a tick's own check, the bench) keeps the plain equality the
+        # planner estimates best; a group's screen asks for any of its instruments.
+        held_in = "= %s" if len(ids) == 1 else "= ANY(%s)"
         where.append(
-            "{id} IN (SELECT q.account_id FROM trading_position q "
-            "WHERE q.instrument_id = ANY(%s) AND q.quantity <> 0)"
+            "{id} IN (SELECT q.account_id FROM trading_position q "  # noqa: S608
+            f"WHERE q.instrument_id {held_in} AND q.quantity <> 0)"
         )
-        where_params.append(list(instrument_ids))
+        where_params.append(ids[0] if len(ids) == 1 else ids)
     if account_ids is not None:
         where.append("{id} BETWEEN %s AND %s")
         where_params += list(account_ids)
