@@ -200,14 +200,14 @@ def instruments_risk_check(instruments: list[Instrument]) -> None:
         at_risk = selectors.accounts_at_margin_risk(instruments=instruments, level=level)
     except Exception:
         logger.exception("Margin screen of %s failed", ", ".join(i.symbol for i in instruments))
-        at_risk = Account.objects.filter(
-            pk__in=[
-                account.pk
-                for instrument in instruments
-                for account in selectors.accounts_with_positions(instrument=instrument)
-            ]
-        ).values_list("pk", flat=True)
-    for account in Account.objects.filter(pk__in=list(at_risk)).order_by("pk"):
+        at_risk = [
+            pk
+            for instrument in instruments
+            for pk in selectors.accounts_with_positions(instrument=instrument).values_list(
+                "pk", flat=True
+            )
+        ]
+    for account in Account.objects.filter(pk__in=at_risk).order_by("pk"):
         try:
             state = selectors.margin_state(account=account)
             if state.liquidatable:

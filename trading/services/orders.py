@@ -651,16 +651,16 @@ def _lock_instrument(instrument_id: int) -> Instrument:
 
 # Every order starts with it: a plain statement, as ``select_for_update(of=("self",))
 # .select_related("underlying")`` would run it.
+_INSTRUMENT_FROM = "FROM market_instrument i JOIN market_underlying u ON u.id = i.underlying_id "
 _INSTRUMENT_LOCK = JoinedSelect(
     (("i", Instrument), ("u", Underlying)),
-    "FROM market_instrument i JOIN market_underlying u ON u.id = i.underlying_id "
-    "WHERE i.symbol = %s",
+    _INSTRUMENT_FROM + "WHERE i.symbol = %s",
     lock="i",  # The instrument alone: the feed writes the underlying.
     related=[("i", "underlying", "u")],
 )
 _INSTRUMENT_LOCK_BY_ID = JoinedSelect(
     _INSTRUMENT_LOCK.tables,
-    "FROM market_instrument i JOIN market_underlying u ON u.id = i.underlying_id WHERE i.id = %s",
+    _INSTRUMENT_FROM + "WHERE i.id = %s",
     lock="i",
     related=[("i", "underlying", "u")],
 )
@@ -700,7 +700,7 @@ class _Taker:
 # never change once created. The account's balance is not read here: a statement that
 # waited for the lock would return the balance as it was before the wait. For the same
 # reason an order with the request's client_order_id that committed during the wait is
-# not seen here; its insert then finds it (``_order_insert``).
+# not seen here; the order's insert then skips it (``_order_place``).
 _TAKER_LOCK_SQL = """
 SELECT a.id,
     (SELECT MAX(o.sequence) FROM trading_order o WHERE o.instrument_id = %s) AS top_sequence,
