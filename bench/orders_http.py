@@ -15,10 +15,12 @@ shared machine that figure holds where orders a second follow the neighbours' lo
     REDIS_URL=redis://127.0.0.1:6379/7 .venv/bin/python -m bench.orders_http
 
 Options: ``--seconds``, ``--clients``, ``--workers``, ``--server {uvicorn,gunicorn}``,
-``--threads`` (gunicorn threads per worker) and ``--connections``: ``persistent`` (the
-default) keeps each thread's database connection open between requests, as production
-does with its pool; ``per-request`` opens one for every request, as the test settings
-alone would.
+``--threads`` (gunicorn threads per worker) and ``--connections``: ``pool`` (the
+default) runs production's settings, whose processes share a pool of database
+connections among their threads; ``persistent`` runs the test settings with each
+thread's connection kept open between requests and checked before reuse (production's
+settings with the pool turned off); ``per-request`` opens one for every request, as
+the test settings alone would.
 """
 
 import argparse
@@ -39,6 +41,7 @@ from bench._processes import (
     database_url,
     free_port,
     process_tree,
+    production_environment,
     start,
     stop,
     wait_until_up,
@@ -63,13 +66,13 @@ def _seed(clients: int) -> list[str]:
     return [api_key_issue(user=UserFactory(), scope="trade").key for _ in range(clients)]
 
 
-def _server_database_url(*, connections: str = "persistent") -> str:
+def _server_database_url(*, connections: str = "pool") -> str:
     """The URL the web server connects with: the throwaway database, reused or not.
 
     The test settings close a request's connection when it ends; production keeps
     connections open (a pool, or ``CONN_MAX_AGE``), so ``persistent`` asks for
     connections kept 60 s and checked before reuse, as production's settings do without
-    a pool.
+    a pool. With ``pool`` production's settings configure the connections.
     """
     url = database_url()
     if connections == "persistent":
@@ -78,14 +81,20 @@ def _server_database_url(*, connections: str = "persistent") -> str:
 
 
 def _server(
-    port: int, workers: int, database: str, *, server: str = "uvicorn", threads: int = THREADS
+    port: int,
+    workers: int,
+    database: str,
+    *,
+    server: str = "uvicorn",
+    threads: int = THREADS,
+    production: bool = True,
 ) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": database,
-        "API_THROTTLE_CLIENT": "1000000/min",
-    }
+    env = {**os.environ, "DATABASE_URL": database, "API_THROTTLE_CLIENT": "1000000/min"}
+    if production:
+        # Production's settings, its request log lines included.
+        env.update(production_environment(DATABASE_URL=database, LOG_LEVEL="INFO"))
+    else:
+        env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     if server == "gunicorn":
         # Django runs a sync view under ASGI on one thread per process; WSGI threads
         # let a worker serve another request while one waits on PostgreSQL.
@@ -114,11 +123,25 @@ def _database_backends(database: str) -> list[int]:
     return pids
 
 
-def _client(port, key, index, stop_at, latencies, statuses, lock):
+def _client(port, key, index, schedule, latencies, statuses, lock):
+    """Send orders until the schedule's end: back to back, or each at its due time.
+
+    ``schedule`` is (start, stop, interval, clients) on ``time.perf_counter``'s clock.
+    With an interval the clients take turns, so together they send one order every
+    ``interval / clients`` seconds; an order's latency counts from its due time, so
+    a server that falls behind is charged for the wait it caused.
+    """
+    start, stop_at, interval, clients = schedule
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"Authorization": f"Api-Key {key}", "Content-Type": "application/json"}
     n = 0
-    while time.monotonic() < stop_at:
+    while True:
+        due = time.perf_counter()
+        if interval:
+            due = start + (n + index / clients) * interval
+            time.sleep(max(0.0, due - time.perf_counter()))
+        if due >= stop_at:
+            break
         symbol = SYMBOLS[(index + n) % len(SYMBOLS)]
         body = json.dumps(
             {
@@ -128,11 +151,10 @@ def _client(port, key, index, stop_at, latencies, statuses, lock):
                 "quantity": "0.01" if symbol.startswith("BTC") else "0.1",
             }
         )
-        started = time.perf_counter()
         connection.request("POST", "/api/v1/orders", body=body, headers=headers)
         response = connection.getresponse()
         response.read()
-        elapsed = (time.perf_counter() - started) * 1000
+        elapsed = (time.perf_counter() - due) * 1000
         with lock:
             latencies.append(elapsed)
             statuses[response.status] = statuses.get(response.status, 0) + 1
@@ -147,7 +169,14 @@ def main() -> int:
     parser.add_argument("--server", choices=("uvicorn", "gunicorn"), default="uvicorn")
     parser.add_argument("--threads", type=int, default=THREADS, help="gunicorn only")
     parser.add_argument(
-        "--connections", choices=("persistent", "per-request"), default="persistent"
+        "--connections", choices=("pool", "persistent", "per-request"), default="pool"
+    )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0.0,
+        help="orders a second the clients offer together, evenly spaced (default: as fast "
+        "as answers come back)",
     )
     options = parser.parse_args()
     if options.server == "gunicorn" and importlib.util.find_spec("gunicorn") is None:
@@ -164,7 +193,12 @@ def main() -> int:
         connection.close()
         port = free_port()
         server = _server(
-            port, options.workers, database, server=options.server, threads=options.threads
+            port,
+            options.workers,
+            database,
+            server=options.server,
+            threads=options.threads,
+            production=options.connections == "pool",
         )
         try:
             wait_until_up(port, path="/api/v1/instruments")
@@ -173,11 +207,13 @@ def main() -> int:
             latencies: list[float] = []
             statuses: dict[int, int] = {}
             lock = threading.Lock()
-            started = time.monotonic()
-            stop_at = started + options.seconds
+            clients_cpu = time.process_time()
+            started = time.perf_counter()
+            interval = options.clients / options.rate if options.rate else 0.0
+            schedule = (started, started + options.seconds, interval, options.clients)
             threads = [
                 threading.Thread(
-                    target=_client, args=(port, key, i, stop_at, latencies, statuses, lock)
+                    target=_client, args=(port, key, i, schedule, latencies, statuses, lock)
                 )
                 for i, key in enumerate(keys)
             ]
@@ -185,7 +221,8 @@ def main() -> int:
                 thread.start()
             for thread in threads:
                 thread.join()
-            wall = time.monotonic() - started
+            wall = time.perf_counter() - started
+            clients_cpu = time.process_time() - clients_cpu
             web_cpu = cpu_spent(web_before, cpu_by_process(process_tree(server.pid)))
             db_cpu = cpu_spent(db_before, cpu_by_process(_database_backends(settings["NAME"])))
         finally:
@@ -193,14 +230,16 @@ def main() -> int:
         problems = ledger_problems()
 
     ordered = sorted(latencies)
-    rate = statuses.get(201, 0) / wall
+    # Paced, every order was due within the given seconds (lateness is in the latency).
+    rate = statuses.get(201, 0) / (options.seconds if options.rate else wall)
     p99 = ordered[int(len(ordered) * 0.99) - 1]
     served_by = (
         f"gunicorn {options.workers} workers x {options.threads} threads"
         if options.server == "gunicorn"
         else f"uvicorn {options.workers} workers"
     ) + f", {options.connections} connections"
-    print(f"{options.clients} clients, {served_by}, {wall:.1f} s")
+    pace = f"offering {options.rate:g} orders a second" if options.rate else "back to back"
+    print(f"{options.clients} clients {pace}, {served_by}, {wall:.1f} s")
     print(f"Responses: {dict(sorted(statuses.items()))}")
     print(f"Orders placed: {rate:.1f} a second")
     print(f"Latency: p50 {statistics.median(ordered):.1f} ms, p95 "
@@ -209,7 +248,8 @@ def main() -> int:
     placed = statuses.get(201, 0)
     if placed and web_cpu:
         print(f"CPU per order placed: web processes {web_cpu / placed * 1000:.1f} ms, "
-              f"PostgreSQL backends {db_cpu / placed * 1000:.1f} ms")  # fmt: skip
+              f"PostgreSQL backends {db_cpu / placed * 1000:.1f} ms, "
+              f"clients {clients_cpu / placed * 1000:.1f} ms")  # fmt: skip
     print(f"Ledger: {'balanced' if not problems else problems[:3]}")
     met = rate >= TARGET_RATE and p99 <= TARGET_P99_MS and not problems
     print(f"Targets ({TARGET_RATE:.0f} orders a second, p99 {TARGET_P99_MS:.0f} ms): "

@@ -5,6 +5,7 @@ from .base import *
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+postgresql_prepared(DATABASES["default"])
 # Each process shares a pool of connections among its threads: under ASGI every request
 # in flight runs a sync view on a thread of its own, and one connection per thread would
 # run PostgreSQL out of connections under load. A request waits up to the timeout for
@@ -12,11 +13,12 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=10)
 if POOL_MAX_SIZE > 0:
     DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
         "pool": {
             "min_size": min(2, POOL_MAX_SIZE),
             "max_size": POOL_MAX_SIZE,
             "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
-        }
+        },
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # The pool keeps connections open.
 else:

@@ -5,11 +5,10 @@ import os
 from .base import *
 
 DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/shortbook"
-    ),
+    "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/shortbook"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+postgresql_prepared(DATABASES["default"])
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 # Each pytest-xdist worker or parallel run gets its own cache namespace.
 CACHES = {

@@ -428,12 +428,15 @@ def _batches_write(batch: CarryBatch, positions) -> int:
         cursor.execute(
             f"""
             INSERT INTO {CarryBatch._meta.db_table} ({columns}, number, positions)
-            SELECT {", ".join(["%s"] * len(values))}, (n - 1) / %s,
+            SELECT {", ".join(["%s"] * len(values))}, number,
                 jsonb_agg(jsonb_build_array(id, account_id, quantity::text) ORDER BY n)
-            FROM (SELECT p.*, row_number() OVER (ORDER BY p.id) AS n FROM ({select}) p) numbered
-            GROUP BY (n - 1) / %s
+            FROM (
+                SELECT p.*, row_number() OVER w AS n, (row_number() OVER w - 1) / %s AS number
+                FROM ({select}) p WINDOW w AS (ORDER BY p.id)
+            ) numbered
+            GROUP BY number
             """,  # noqa: S608
-            [*values, size, *params, size],
+            [*values, size, *params],
         )
         return cursor.rowcount
 
