@@ -90,7 +90,7 @@ def trade_recorded(*, trade) -> None:
         if channel.group() in outbox.wanted([channel.group()]):
             outbox.send(group=channel.group(), channel=channel.name, data=data)
 
-    hub.after_commit(("trade", trade.pk), job)
+    hub.after_commit(("trade", trade.pk), hub.publishing_to(job, channel.group()))
 
 
 def snapshot(channel: Channel, instrument):

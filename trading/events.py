@@ -40,7 +40,7 @@ def order_changed(*, order) -> None:
     """An order was placed, amended, triggered, filled or closed."""
     _queue(Kind.ORDERS, order.account_id, order.pk, functools.partial(_order_data, order.pk))
     _queue(Kind.ACCOUNT, order.account_id, None, functools.partial(_account_data, order.account_id))
-    _orderbook_queue(order.instrument_id)
+    _orderbook_queue(order)
 
 
 def orders_changed(*, order_ids: Iterable[int]) -> None:
@@ -58,7 +58,7 @@ def fill_recorded(*, fill) -> None:
         Kind.ORDERS, fill.account_id, fill.order_id, functools.partial(_order_data, fill.order_id)
     )
     position_changed(account_id=fill.account_id, instrument_id=fill.instrument_id)
-    _orderbook_queue(fill.instrument_id)
+    _orderbook_queue(fill)
 
 
 def position_changed(*, account_id: int, instrument_id: int) -> None:
@@ -128,7 +128,7 @@ def _queue(kind: Kind, account_id: int | None, key, build) -> None:
         if data is not None:
             outbox.send(group=group, channel=str(kind), data=data)
 
-    hub.after_commit((kind, account_id, key), job)
+    hub.after_commit((kind, account_id, key), hub.publishing_to(job, group))
 
 
 # The order book ------------------------------------------------------------------------
@@ -141,12 +141,19 @@ def orderbook_publish(sender, *, underlying, sequence, quotes, settled, **kwargs
     hub.hub.submit([functools.partial(_orderbook_job, symbols=symbols)])
 
 
-def _orderbook_queue(instrument_id: int) -> None:
-    """Users' resting orders changed the book: publish it after commit (throttled)."""
-    hub.after_commit(
-        ("orderbook", instrument_id),
-        functools.partial(_orderbook_job, instrument_ids=(instrument_id,)),
-    )
+def _orderbook_queue(changed) -> None:
+    """Users' resting orders changed the book: publish it after commit (throttled).
+
+    ``changed`` is the order or fill. When its instrument came with it, the job knows
+    the book's channel and reads the instrument only if someone watches it.
+    """
+    job = functools.partial(_orderbook_job, instrument_ids=(changed.instrument_id,))
+    if type(changed)._meta.get_field("instrument").is_cached(changed):
+        symbol = changed.instrument.symbol
+        job = hub.publishing_to(
+            functools.partial(job, symbols=(symbol,)), Channel(Kind.ORDERBOOK, symbol).group()
+        )
+    hub.after_commit(("orderbook", changed.instrument_id), job)
 
 
 def _orderbook_job(outbox: hub.Outbox, *, symbols=(), instrument_ids=()) -> None:

@@ -53,20 +53,39 @@ MESSAGE_TYPE = "stream.message"
 
 @dataclass(slots=True)
 class Outbox:
-    """What one round of jobs sends: (group, channel name, data) in order."""
+    """What one round of jobs sends: (group, channel name, data) in order.
+
+    It remembers the interest it learnt for the round, so the round asks about a
+    group once, however many of its jobs publish there.
+    """
 
     hub: "Hub"
     messages: list[tuple[str, str, dict]] = field(default_factory=list)
+    interest: dict[str, bool] = field(default_factory=dict)
 
     def wanted(self, groups: Iterable[str]) -> set[str]:
         """Of ``groups``, those that someone subscribes to."""
-        return self.hub.wanted(groups)
+        groups = list(dict.fromkeys(groups))
+        unknown = [group for group in groups if group not in self.interest]
+        if unknown:
+            found = self.hub.wanted(unknown)
+            self.interest.update((group, group in found) for group in unknown)
+        return {group for group in groups if self.interest[group]}
 
     def send(self, *, group: str, channel: str, data: dict) -> None:
         self.messages.append((group, channel, data))
 
 
 Job = Callable[[Outbox], None]
+
+
+def publishing_to(job: Job, *groups: str) -> Job:
+    """Mark ``job`` as publishing to ``groups``: its round asks about them with the rest.
+
+    A round of jobs then learns who subscribes in one round trip, instead of one a job.
+    """
+    job.groups = groups
+    return job
 
 
 class Hub:
@@ -208,7 +227,9 @@ class Hub:
 
     def run_jobs(self, jobs: Iterable[Job]) -> None:
         """Run jobs, then number and send what they produced (on the hub's thread)."""
+        jobs = list(jobs)
         outbox = Outbox(hub=self)
+        outbox.wanted(group for job in jobs for group in getattr(job, "groups", ()))
         for job in jobs:
             try:
                 job(outbox)
