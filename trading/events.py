@@ -162,6 +162,8 @@ def _orderbook_job(outbox: hub.Outbox, *, symbols=(), instrument_ids=()) -> None
     instruments = Instrument.objects.select_related("underlying")
     if symbols:
         wanted = outbox.wanted(Channel(Kind.ORDERBOOK, symbol).group() for symbol in symbols)
+        if not wanted:
+            return  # Not even a query built: no one watches these books.
         symbols = [g.rsplit(".", 1)[-1] for g in wanted]
         instruments = instruments.filter(symbol__in=symbols)
     else:

@@ -1,3 +1,5 @@
+import copy
+
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
@@ -99,6 +101,22 @@ class EnumFieldExtension(OpenApiSerializerFieldExtension):
         return component.ref
 
 
+# DRF deep-copies every declared field for every instance, arguments, validators and
+# choices included; for the order's body that was a twentieth of an order's CPU in the
+# web process. With this mixin a leaf field's copy shares its (never changed)
+# arguments, validators and choices, and gets its own name, parent and source when
+# bound; nested serializers are still deep-copied, as DRF does. (A comment, not a
+# docstring: the schema would take a docstring as the description of every body.)
+class ShallowCopiedFields:
+    def get_fields(self):
+        return {
+            name: copy.deepcopy(field)
+            if isinstance(field, serializers.BaseSerializer)
+            else copy.copy(field)
+            for name, field in self._declared_fields.items()
+        }
+
+
 AMOUNT = {"max_digits": 28, "decimal_places": 8}
 # Stored as numeric(8, 4): more places would be rounded away without a word.
 PERCENT = {"max_digits": 8, "decimal_places": 4}
@@ -131,7 +149,7 @@ class ExitInputSerializer(serializers.Serializer):
     price = _optional_amount("A limit price once triggered; without it the exit is a market order.")
 
 
-class OrderPlaceInputSerializer(serializers.Serializer):
+class OrderPlaceInputSerializer(ShallowCopiedFields, serializers.Serializer):
     instrument = serializers.CharField(max_length=32, help_text="The symbol, such as BTC-PERP.")
     side = EnumField("OrderSideEnum", Order.Side.choices)
     type = EnumField("OrderTypeEnum", Order.Type.choices)
