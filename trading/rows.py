@@ -5,7 +5,8 @@ querysets costs more CPU than PostgreSQL spends running them. These functions bu
 the statements once per process from the models' metadata and convert values with
 each field's own converters and preparers, so they read and write exactly what the
 ORM would. They bypass ``Model.save()`` and its signals: use them only for models
-with neither (``Order``, ``Fill``, ``Position``), and keep it so. A schema change
+with neither (``Order``, ``Fill``, ``Position``, and the ledger's ``JournalEntry``,
+``JournalLine`` and ``Balance``), and keep it so. A schema change
 needs a restart of the processes, as every deploy does. The plain reads
 (``JoinedSelect``) are ``config.rows``'s.
 """
@@ -19,10 +20,9 @@ _UPDATE_SQL: dict[tuple, tuple] = {}
 def fields_update(instance, names: tuple[str, ...]) -> None:
     """Write the instance's fields as ``save(update_fields=names)`` does, in a plain UPDATE.
 
-    Each fill writes its order and position this way: the values are prepared by their
-    fields as the ORM prepares them (an ``auto_now`` field takes the time), without the
-    cost of building the update query. Neither model has save signals or a ``save()``
-    of its own.
+    Each fill writes its order and position this way, and each journal entry its
+    balances: the values are prepared by their fields as the ORM prepares them (an
+    ``auto_now`` field takes the time), without the cost of building the update query.
     """
     connection = transaction.get_connection()
     model = type(instance)
@@ -52,10 +52,10 @@ _INSERT_SQL: dict[tuple, tuple] = {}
 def insert(instance, *, skip_conflict_on: tuple[str, ...] | None = None) -> bool:
     """Insert a new instance as ``save(force_insert=True)`` does, in a plain INSERT.
 
-    Every order inserts its row and its fills' this way: the values are prepared by
-    their fields as the ORM prepares them (``auto_now`` and ``auto_now_add`` fields
-    take the time), without the cost of building the insert query. Neither model has
-    save signals or a ``save()`` of its own.
+    Every order inserts its row, its fills' and its journal entry this way: the values
+    are prepared by their fields as the ORM prepares them (``auto_now`` and
+    ``auto_now_add`` fields take the time), without the cost of building the insert
+    query.
 
     ``skip_conflict_on`` names the columns of a unique constraint: a row that would
     break it is not inserted (``ON CONFLICT DO NOTHING``, no savepoint needed), and
@@ -66,19 +66,14 @@ def insert(instance, *, skip_conflict_on: tuple[str, ...] | None = None) -> bool
     key = (model, connection.vendor, skip_conflict_on)
     shape = _INSERT_SQL.get(key)
     if shape is None:
-        meta = model._meta
-        fields = [f for f in meta.concrete_fields if not f.primary_key]
+        head, fields = _insert_shape(model, connection)
+        sql = head + f"({', '.join(['%s'] * len(fields))})"
         quote = connection.ops.quote_name
-        sql = (
-            f"INSERT INTO {quote(meta.db_table)} "  # noqa: S608 - the model's own columns
-            f"({', '.join(quote(f.column) for f in fields)}) "
-            f"VALUES ({', '.join(['%s'] * len(fields))})"
-        )
         if skip_conflict_on:
             sql += f" ON CONFLICT ({', '.join(map(quote, skip_conflict_on))}) DO NOTHING"
         returning = connection.features.can_return_columns_from_insert
         if returning:
-            sql += f" RETURNING {quote(meta.pk.column)}"
+            sql += f" RETURNING {quote(model._meta.pk.column)}"
         shape = _INSERT_SQL[key] = (sql, fields, returning)
     sql, fields, returning = shape
     params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
@@ -96,3 +91,46 @@ def insert(instance, *, skip_conflict_on: tuple[str, ...] | None = None) -> bool
     instance._state.adding = False
     instance._state.db = connection.alias
     return True
+
+
+def _insert_shape(model, connection) -> tuple[str, list]:
+    """The INSERT's head and the fields of its values, without the primary key."""
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    head = (
+        f"INSERT INTO {quote(meta.db_table)} "  # noqa: S608 - the model's own columns
+        f"({', '.join(quote(f.column) for f in fields)}) VALUES "
+    )
+    return head, fields
+
+
+# The multi-row INSERT statements of ``insert_many``, by model, vendor and row count.
+_INSERT_MANY_SQL: dict[tuple, tuple] = {}
+
+
+def insert_many(instances: list) -> None:
+    """Insert new instances of one model as ``bulk_create`` does, in one plain INSERT.
+
+    Each journal entry writes its lines this way, all in one statement: PostgreSQL
+    checks at the end of each statement that the entries it wrote balance. The new
+    rows' primary keys are not read back: the instances keep none.
+    """
+    if not instances:
+        return
+    connection = transaction.get_connection()
+    model = type(instances[0])
+    key = (model, connection.vendor, len(instances))
+    shape = _INSERT_MANY_SQL.get(key)
+    if shape is None:
+        head, fields = _insert_shape(model, connection)
+        row = f"({', '.join(['%s'] * len(fields))})"
+        shape = _INSERT_MANY_SQL[key] = (head + ", ".join([row] * len(instances)), fields)
+    sql, fields = shape
+    params = [
+        f.get_db_prep_save(f.pre_save(instance, True), connection)
+        for instance in instances
+        for f in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)

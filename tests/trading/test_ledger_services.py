@@ -180,3 +180,30 @@ def test_database_refuses_zero_lines(user):
 def test_balance_rows_exist_only_for_touched_assets(user):
     account = selectors.paper_account_for_user(user=user)
     assert list(Balance.objects.filter(account=account).values_list("asset", flat=True)) == ["USD"]
+
+
+def test_an_entrys_lines_are_written_in_one_statement(user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from trading.services.ledger import _system_account
+
+    account = selectors.paper_account_for_user(user=user)
+    equity = _system_account(Account.SystemCode.EQUITY)
+    amounts = [Decimal("1.5"), Decimal("2"), Decimal("0.25"), Decimal("7")]
+    postings = [Posting(account=account, amount=amount) for amount in amounts]
+    postings.append(Posting(account=equity, amount=-sum(amounts)))
+
+    with CaptureQueriesContext(connection) as queries:
+        entry = services.journal_post(kind=JournalEntry.Kind.GRANT, postings=postings, memo="m")
+
+    # PostgreSQL checks that each statement's entries balance: the lines go together.
+    inserts = [
+        q["sql"] for q in queries if q["sql"].startswith('INSERT INTO "trading_journalline"')
+    ]
+    assert len(inserts) == 1
+    lines = entry.lines.order_by("pk")
+    assert [line.amount for line in lines] == [*amounts, -sum(amounts)]
+    assert [line.account_id for line in lines] == [account.pk] * 4 + [equity.pk]
+    assert cash(account) == START + sum(amounts)
+    assert platform_total() == 0

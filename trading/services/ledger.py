@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from trading import events
+from trading import events, rows
 from trading.errors import InsufficientFunds, InvalidAmount, LedgerImbalance
 from trading.models import AMOUNT_DIGITS, AMOUNT_PLACES, Account, Balance, JournalEntry, JournalLine
 
@@ -180,7 +180,9 @@ def _journal_write(
 
     fields = {"kind": kind, "memo": memo[:255], "created_by": created_by}
     if idempotency_key is None:
-        entry = JournalEntry.objects.create(**fields)
+        # Every order that fills writes one: plain statements, as the ORM would write them.
+        entry = JournalEntry(**fields)
+        rows.insert(entry)
     else:
         try:
             with transaction.atomic():
@@ -188,13 +190,15 @@ def _journal_write(
         except IntegrityError:
             # A concurrent retry wrote the same entry first.
             return JournalEntry.objects.get(idempotency_key=idempotency_key)
-    JournalLine.objects.bulk_create(
-        JournalLine(entry=entry, account_id=p.account.pk, asset=p.asset, amount=p.amount)
-        for p in postings
+    rows.insert_many(
+        [
+            JournalLine(entry=entry, account_id=p.account.pk, asset=p.asset, amount=p.amount)
+            for p in postings
+        ]
     )
     for balance, new_amount in changed:
         balance.amount = new_amount
-        balance.save(update_fields=["amount"])
+        rows.fields_update(balance, ("amount",))
     events.accounts_changed(account_ids=[account_id for account_id, _ in deltas])
     return entry
 
@@ -309,9 +313,7 @@ def balance_restore(*, account: Account, requested_by=None) -> JournalEntry | No
         raise InvalidAmount("Only paper accounts can be reset.")
     _lock_accounts([account.pk])
     starting = settings.SHORTBOOK_STARTING_BALANCE
-    targets = {
-        balance.asset: balance.amount for balance in Balance.objects.filter(account=account)
-    }
+    targets = {balance.asset: balance.amount for balance in Balance.objects.filter(account=account)}
     targets.setdefault(account.currency, Decimal(0))
     equity = _system_account(Account.SystemCode.EQUITY)
     postings = []
