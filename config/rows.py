@@ -95,6 +95,30 @@ class JoinedSelect:
         return rows
 
 
+# The select list and columns of ``model_rows``, by model, alias and database vendor.
+_MODEL_COLUMNS: dict[tuple, tuple] = {}
+
+
+def model_rows(model, alias: str, body: str, params) -> list:
+    """Whole rows of ``model`` as instances, from a plain statement of any conditions.
+
+    ``body`` is the statement from its FROM on, the model's table aliased ``alias``.
+    What ``Model.objects.raw("SELECT * " + body)`` returns, without the raw
+    queryset's work of matching the columns to fields and finding their converters on
+    every call: the select list and converters are built once.
+    """
+    connection = transaction.get_connection()
+    key = (model, alias, connection.vendor)
+    built = _MODEL_COLUMNS.get(key)
+    if built is None:
+        built = _MODEL_COLUMNS[key] = joined_columns(((alias, model),))
+    select, columns = built
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {select} {body}", params)
+        fetched = cursor.fetchall()
+    return [joined_models(row, (model,), columns)[0] for row in fetched]
+
+
 _FIELD_CONVERTERS: dict[tuple, tuple] = {}
 
 

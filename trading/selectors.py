@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from config.celery import HEARTBEAT_KEY
 from config.errors import Conflict, NotFound
-from config.rows import JoinedSelect, field_value
+from config.rows import JoinedSelect, field_value, model_rows
 from market import selectors as market_selectors
 from market.models import Instrument, MarginTier, Underlying
 from trading import engine, mappers, services
@@ -391,15 +391,15 @@ def _positions_with_instruments(account_id: int) -> list[Position]:
 
 
 # The instruments' margin tiers by size, as their ``tiers`` relation lists them.
-_TIERS_SQL = "SELECT * FROM market_margintier WHERE instrument_id IN ({ids}) ORDER BY max_notional"
+_TIERS_FROM = "FROM market_margintier t WHERE t.instrument_id IN ({ids}) ORDER BY t.max_notional"
 
 
 def _tiers_read(instruments: list[Instrument]) -> dict[int, list[MarginTier]]:
     """The instruments' margin tiers by instrument id, read in one plain statement."""
     by_instrument: dict[int, list[MarginTier]] = {instrument.pk: [] for instrument in instruments}
     if by_instrument:
-        sql = _TIERS_SQL.format(ids=", ".join(["%s"] * len(by_instrument)))
-        for tier in MarginTier.objects.raw(sql, list(by_instrument)):
+        body = _TIERS_FROM.format(ids=", ".join(["%s"] * len(by_instrument)))
+        for tier in model_rows(MarginTier, "t", body, list(by_instrument)):
             by_instrument[tier.instrument_id].append(tier)
     return by_instrument
 
@@ -560,10 +560,10 @@ def ledger_problems() -> list[LedgerProblem]:
 
 # ``resting_orders`` of one instrument in time priority, as a plain statement: every
 # order that may match reads it.
-_BOOK_SQL = f"""
-SELECT * FROM trading_order o WHERE o.instrument_id = %s AND {_RESTING_SQL} {{where}}
+_BOOK_FROM = f"""
+FROM trading_order o WHERE o.instrument_id = %s AND {_RESTING_SQL} {{where}}
 ORDER BY o.sequence
-"""  # noqa: S608 - constant SQL
+"""
 # The resting orders a taker on one side can meet: the other side's, at its limit or better.
 _MEETING_SQL = {
     (Order.Side.BUY, False): f"o.side = '{Order.Side.SELL}'",
@@ -589,7 +589,7 @@ def order_book_load(
     """
     spec = spec or mappers.instrument_spec(instrument)
     where, params = _book_where(instrument, exclude=exclude, meeting=meeting)
-    resting = Order.objects.raw(_BOOK_SQL.format(where=where), params)
+    resting = model_rows(Order, "o", _BOOK_FROM.format(where=where), params)
     return engine.OrderBook.from_orders(
         engine.RestingOrder(
             order=mappers.engine_order(order, spec),
@@ -605,7 +605,7 @@ def resting_orders_meet(
     """Whether the instrument has a resting order ``order_book_load`` keeps for ``meeting``."""
     where, params = _book_where(instrument, meeting=meeting)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT EXISTS ({_BOOK_SQL.format(where=where)})", params)
+        cursor.execute(f"SELECT EXISTS (SELECT 1 {_BOOK_FROM.format(where=where)})", params)
         return cursor.fetchone()[0]
 
 
@@ -639,7 +639,7 @@ def _book_where(
     exclude: int | None = None,
     meeting: Iterable[tuple[str, Decimal | None]] | None = None,
 ) -> tuple[str, list]:
-    """The conditions ``order_book_load`` adds to ``_BOOK_SQL``, and all its parameters."""
+    """The conditions ``order_book_load`` adds to ``_BOOK_FROM``, and all its parameters."""
     where, params = [], [instrument.pk, *_RESTING_PARAMS]
     if exclude is not None:
         where.append("AND o.id <> %s")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.errors import NotFound
+from config.rows import model_rows
 from education.models import (
     Choice,
     GlossaryTerm,
@@ -249,10 +250,7 @@ def quiz_passed(*, user_id: int, quiz_id: int) -> bool:
     return QuizAttempt.objects.filter(user_id=user_id, quiz_id=quiz_id, passed=True).exists()
 
 
-_RULE_SQL = (
-    "SELECT id, instrument_kind, leverage_above, leverage_quiz_id, sell_options_quiz_id "
-    "FROM education_tradingpermissionrule WHERE instrument_kind = %s"
-)
+_RULE_FROM = "FROM education_tradingpermissionrule r WHERE r.instrument_kind = %s"
 
 
 def trading_permission_problem(
@@ -267,7 +265,7 @@ def trading_permission_problem(
     # Asked before every order that opens or adds to a position: the rule alone, one row
     # by its unique kind, in a statement compiled once; its quizzes' guides are read
     # only to word a refusal.
-    rule = next(iter(TradingPermissionRule.objects.raw(_RULE_SQL, [instrument.kind])), None)
+    rule = next(iter(model_rows(TradingPermissionRule, "r", _RULE_FROM, [instrument.kind])), None)
     if rule is None:
         return None
     user_id = getattr(user, "pk", user)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from config.rows import model_rows
 from trading import events, rows
 from trading.errors import InsufficientFunds, InvalidAmount, LedgerImbalance
 from trading.models import AMOUNT_DIGITS, AMOUNT_PLACES, Account, Balance, JournalEntry, JournalLine
@@ -140,7 +141,7 @@ def _paper_deltas(kind: str, postings: list[Posting]) -> dict[tuple[int, str], D
 
 
 # A plain statement: every order that fills reads its account's balances.
-_PAPER_BALANCES_SQL = "SELECT * FROM trading_balance WHERE account_id IN ({ids})"
+_PAPER_BALANCES_FROM = "FROM trading_balance b WHERE b.account_id IN ({ids})"
 
 
 def _paper_balances(account_ids: Iterable[int]) -> dict[tuple[int, str], Balance]:
@@ -148,9 +149,10 @@ def _paper_balances(account_ids: Iterable[int]) -> dict[tuple[int, str], Balance
     ids = sorted(set(account_ids))
     if not ids:
         return {}
-    sql = _PAPER_BALANCES_SQL.format(ids=", ".join(["%s"] * len(ids)))
+    body = _PAPER_BALANCES_FROM.format(ids=", ".join(["%s"] * len(ids)))
     return {
-        (balance.account_id, balance.asset): balance for balance in Balance.objects.raw(sql, ids)
+        (balance.account_id, balance.asset): balance
+        for balance in model_rows(Balance, "b", body, ids)
     }
 
 
