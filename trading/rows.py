@@ -93,6 +93,36 @@ def insert(instance, *, skip_conflict_on: tuple[str, ...] | None = None) -> bool
     return True
 
 
+# The INSERT heads of ``insert_then``, by model.
+_INSERT_THEN_SQL: dict = {}
+
+
+def insert_then(instance, then: str, params: list) -> None:
+    """Insert a new instance as ``insert`` does, and run ``then`` in the same statement.
+
+    PostgreSQL only. ``then`` continues a WITH clause after the insert, which is named
+    ``new``: data-modifying steps such as ``, lines AS (INSERT ... SELECT new.id ...)``
+    that read the new row's primary key as ``new.id``; ``params`` are theirs. One
+    round trip and one statement for what would take several.
+    """
+    connection = transaction.get_connection()
+    model = type(instance)
+    shape = _INSERT_THEN_SQL.get(model)
+    if shape is None:
+        head, fields = _insert_shape(model, connection)
+        pk = connection.ops.quote_name(model._meta.pk.column)
+        insert = f"{head}({', '.join(['%s'] * len(fields))}) RETURNING {pk}"
+        shape = _INSERT_THEN_SQL[model] = (insert, pk, fields)
+    insert, pk, fields = shape
+    values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        sql = f"WITH new AS ({insert}){then} SELECT {pk} FROM new"  # noqa: S608 - the caller's constant SQL
+        cursor.execute(sql, [*values, *params])
+        instance.pk = cursor.fetchone()[0]
+    instance._state.adding = False
+    instance._state.db = connection.alias
+
+
 def _insert_shape(model, connection) -> tuple[str, list]:
     """The INSERT's head and the fields of its values, without the primary key."""
     meta = model._meta

@@ -156,6 +156,24 @@ def _paper_balances(account_ids: Iterable[int]) -> dict[tuple[int, str], Balance
     }
 
 
+# After the entry's INSERT (``new``), in the same statement: its lines in the postings'
+# order, and the paper accounts' new balances. PostgreSQL checks at the end of the
+# statement that the entry balances.
+_ENTRY_THEN_SQL = """,
+lines AS (
+    INSERT INTO trading_journalline (entry_id, account_id, asset, amount)
+    SELECT new.id, line.account_id, line.asset, line.amount
+    FROM new, unnest(%s::bigint[], %s::varchar[], %s::numeric[])
+        WITH ORDINALITY AS line(account_id, asset, amount, n)
+    ORDER BY line.n
+),
+moved AS (
+    UPDATE trading_balance b SET amount = moved.amount
+    FROM unnest(%s::bigint[], %s::numeric[]) AS moved(id, amount)
+    WHERE b.id = moved.id
+)"""
+
+
 def _journal_write(
     *,
     kind: str,
@@ -181,8 +199,26 @@ def _journal_write(
         changed.append((balance, new_amount))
 
     fields = {"kind": kind, "memo": memo[:255], "created_by": created_by}
+    if idempotency_key is None and transaction.get_connection().vendor == "postgresql":
+        # Every order that fills writes one: the entry, its lines and its balances in
+        # one statement, the values as the ORM would write them.
+        entry = JournalEntry(**fields)
+        rows.insert_then(
+            entry,
+            _ENTRY_THEN_SQL,
+            [
+                [p.account.pk for p in postings],
+                [p.asset for p in postings],
+                [p.amount for p in postings],
+                [balance.pk for balance, _ in changed],
+                [new_amount for _, new_amount in changed],
+            ],
+        )
+        for balance, new_amount in changed:
+            balance.amount = new_amount
+        events.accounts_changed(account_ids=[account_id for account_id, _ in deltas])
+        return entry
     if idempotency_key is None:
-        # Every order that fills writes one: plain statements, as the ORM would write them.
         entry = JournalEntry(**fields)
         rows.insert(entry)
     else:
