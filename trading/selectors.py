@@ -443,8 +443,8 @@ def order_list(
 
 
 # The exits attached to a page of orders, in the model's ordering (newest first).
-_ATTACHED_SQL = (
-    "SELECT * FROM trading_order WHERE parent_id IN ({ids}) ORDER BY created_at DESC, id DESC"
+_ATTACHED_FROM = (
+    "FROM trading_order o WHERE o.parent_id IN ({ids}) ORDER BY o.created_at DESC, o.id DESC"
 )
 
 
@@ -456,8 +456,8 @@ def orders_attached_load(orders: list[Order]) -> None:
     """
     by_parent: dict[int, list[Order]] = {order.pk: [] for order in orders}
     if by_parent:
-        sql = _ATTACHED_SQL.format(ids=", ".join(["%s"] * len(by_parent)))
-        for child in Order.objects.raw(sql, list(by_parent)):
+        body = _ATTACHED_FROM.format(ids=", ".join(["%s"] * len(by_parent)))
+        for child in model_rows(Order, "o", body, list(by_parent)):
             by_parent[child.parent_id].append(child)
     unfiltered = Order.objects.all()
     for order in orders:
