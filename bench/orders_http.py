@@ -20,7 +20,9 @@ default) runs production's settings, whose processes share a pool of database
 connections among their threads; ``persistent`` runs the test settings with each
 thread's connection kept open between requests and checked before reuse (production's
 settings with the pool turned off); ``per-request`` opens one for every request, as
-the test settings alone would.
+the test settings alone would. ``--rate`` has the clients offer that many orders a
+second together, evenly spaced; ``--warmup`` (3 s) runs the same load first, left
+out of the figures.
 """
 
 import argparse
@@ -51,6 +53,7 @@ CLIENTS = 32
 SECONDS = 20.0
 WORKERS = 4
 THREADS = 4
+WARMUP_SECONDS = 3.0
 TARGET_RATE = 200.0
 TARGET_P99_MS = 100.0
 SYMBOLS = ("BTC-PERP", "ETH-PERP", "BTC-USD", "ETH-USD", "BTC-CFD", "ETH-CFD")
@@ -161,6 +164,24 @@ def _client(port, key, index, schedule, latencies, statuses, lock):
         n += 1
 
 
+def _load(port, keys, seconds: float, rate: float) -> tuple[list[float], dict[int, int]]:
+    """One client a key sending orders for ``seconds``: their latencies and statuses."""
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    start = time.perf_counter()
+    schedule = (start, start + seconds, len(keys) / rate if rate else 0.0, len(keys))
+    threads = [
+        threading.Thread(target=_client, args=(port, key, i, schedule, latencies, statuses, lock))
+        for i, key in enumerate(keys)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, statuses
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=CLIENTS)
@@ -170,6 +191,12 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=THREADS, help="gunicorn only")
     parser.add_argument(
         "--connections", choices=("pool", "persistent", "per-request"), default="pool"
+    )
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=WARMUP_SECONDS,
+        help="seconds of the same load before the measured ones, left out of the figures",
     )
     parser.add_argument(
         "--rate",
@@ -202,25 +229,15 @@ def main() -> int:
         )
         try:
             wait_until_up(port, path="/api/v1/instruments")
+            # A server's first seconds open its pool's connections and prepare its
+            # statements: the same load, left out of the figures.
+            if options.warmup:
+                _load(port, keys, options.warmup, options.rate)
             web_before = cpu_by_process(process_tree(server.pid))
             db_before = cpu_by_process(_database_backends(settings["NAME"]))
-            latencies: list[float] = []
-            statuses: dict[int, int] = {}
-            lock = threading.Lock()
             clients_cpu = time.process_time()
             started = time.perf_counter()
-            interval = options.clients / options.rate if options.rate else 0.0
-            schedule = (started, started + options.seconds, interval, options.clients)
-            threads = [
-                threading.Thread(
-                    target=_client, args=(port, key, i, schedule, latencies, statuses, lock)
-                )
-                for i, key in enumerate(keys)
-            ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            latencies, statuses = _load(port, keys, options.seconds, options.rate)
             wall = time.perf_counter() - started
             clients_cpu = time.process_time() - clients_cpu
             web_cpu = cpu_spent(web_before, cpu_by_process(process_tree(server.pid)))
@@ -230,8 +247,8 @@ def main() -> int:
         problems = ledger_problems()
 
     ordered = sorted(latencies)
-    # Paced, every order was due within the given seconds (lateness is in the latency).
-    rate = statuses.get(201, 0) / (options.seconds if options.rate else wall)
+    placed = statuses.get(201, 0)
+    rate = placed / wall
     p99 = ordered[int(len(ordered) * 0.99) - 1]
     served_by = (
         f"gunicorn {options.workers} workers x {options.threads} threads"
@@ -241,17 +258,24 @@ def main() -> int:
     pace = f"offering {options.rate:g} orders a second" if options.rate else "back to back"
     print(f"{options.clients} clients {pace}, {served_by}, {wall:.1f} s")
     print(f"Responses: {dict(sorted(statuses.items()))}")
-    print(f"Orders placed: {rate:.1f} a second")
+    if options.rate:
+        # Paced, the orders fall due over the given seconds: what is answered after
+        # that is the server catching up, and counts against the rate.
+        print(f"Orders placed: {rate:.1f} a second; the last answer came "
+              f"{wall - options.seconds:.2f} s after the last order fell due")  # fmt: skip
+    else:
+        print(f"Orders placed: {rate:.1f} a second")
     print(f"Latency: p50 {statistics.median(ordered):.1f} ms, p95 "
           f"{ordered[int(len(ordered) * 0.95) - 1]:.1f} ms, p99 {p99:.1f} ms, "
           f"max {ordered[-1]:.1f} ms")  # fmt: skip
-    placed = statuses.get(201, 0)
     if placed and web_cpu:
         print(f"CPU per order placed: web processes {web_cpu / placed * 1000:.1f} ms, "
               f"PostgreSQL backends {db_cpu / placed * 1000:.1f} ms, "
               f"clients {clients_cpu / placed * 1000:.1f} ms")  # fmt: skip
     print(f"Ledger: {'balanced' if not problems else problems[:3]}")
-    met = rate >= TARGET_RATE and p99 <= TARGET_P99_MS and not problems
+    # Paced at the target rate, a p99 within its target means the server kept pace.
+    sustained = options.rate >= TARGET_RATE if options.rate else rate >= TARGET_RATE
+    met = sustained and placed == len(latencies) and p99 <= TARGET_P99_MS and not problems
     print(f"Targets ({TARGET_RATE:.0f} orders a second, p99 {TARGET_P99_MS:.0f} ms): "
           f"{'met' if met else 'MISSED'}.")  # fmt: skip
     return 0 if met else 1
