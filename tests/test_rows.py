@@ -44,3 +44,33 @@ def test_model_rows_gives_what_a_raw_queryset_gives(user):
     tiers = model_rows(MarginTier, "t", "FROM market_margintier t ORDER BY t.id", [])
     assert [_values(t) for t in tiers] == [_values(t) for t in MarginTier.objects.order_by("id")]
     assert tiers
+
+
+def test_a_fills_write_is_refused_whole_when_its_position_is_gone(user):
+    from django.db import DatabaseError, transaction
+
+    from trading.models import Fill, Position
+    from trading.services.orders import _fill_write
+
+    market = btc_market()
+    account = selectors.paper_account_for_user(user=user)
+    request = OrderRequest(
+        instrument="BTC-PERP", side="buy", type="limit", quantity=Decimal("0.01"),
+        price=Decimal("49000"),
+    )  # fmt: skip
+    order, _ = services.order_place(account=account, request=request)
+    position = Position.objects.get(account=account, instrument=market["BTC-PERP"])
+    position.pk = 10**9  # A row that is not there.
+    fill = Fill(
+        order=order, account_id=account.pk, instrument=market["BTC-PERP"], side="buy",
+        price=Decimal("49000"), quantity=Decimal("0.01"), fee=Decimal(0),
+        liquidity=Fill.Liquidity.MAKER, counterparty=Fill.Counterparty.MARKET,
+        realized_pnl=Decimal(0),
+    )  # fmt: skip
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        _fill_write(fill, position, order)
+
+    assert not Fill.objects.filter(order=order).exists()
+    order.refresh_from_db()
+    assert order.filled_quantity == 0

@@ -24,6 +24,15 @@ def fields_update(instance, names: tuple[str, ...]) -> None:
     balances: the values are prepared by their fields as the ORM prepares them (an
     ``auto_now`` field takes the time), without the cost of building the update query.
     """
+    sql, params = update_step(instance, names)
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(sql, params)
+        if cursor.rowcount != 1:
+            raise DatabaseError("Save with update_fields did not affect any rows.")
+
+
+def update_step(instance, names: tuple[str, ...]) -> tuple[str, list]:
+    """``fields_update``'s UPDATE and its parameters, to run alone or in a larger statement."""
     connection = transaction.get_connection()
     model = type(instance)
     key = (model, names, connection.vendor)
@@ -39,10 +48,7 @@ def fields_update(instance, names: tuple[str, ...]) -> None:
         shape = _UPDATE_SQL[key] = (sql, fields)
     sql, fields = shape
     params = [f.get_db_prep_save(f.pre_save(instance, False), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, instance.pk])
-        if cursor.rowcount != 1:
-            raise DatabaseError("Save with update_fields did not affect any rows.")
+    return sql, [*params, instance.pk]
 
 
 # The INSERT statements of ``insert`` and their fields, by model and database vendor.
@@ -97,13 +103,19 @@ def insert(instance, *, skip_conflict_on: tuple[str, ...] | None = None) -> bool
 _INSERT_THEN_SQL: dict = {}
 
 
-def insert_then(instance, then: str, params: list) -> None:
+def insert_then(
+    instance, then: str, params: list, *, step_rows: dict[str, int] | None = None
+) -> None:
     """Insert a new instance as ``insert`` does, and run ``then`` in the same statement.
 
     PostgreSQL only. ``then`` continues a WITH clause after the insert, which is named
     ``new``: data-modifying steps such as ``, lines AS (INSERT ... SELECT new.id ...)``
     that read the new row's primary key as ``new.id``; ``params`` are theirs. One
     round trip and one statement for what would take several.
+
+    ``step_rows`` names steps (ending ``RETURNING 1``) and how many rows each must write:
+    another count raises ``DatabaseError``, which rolls the transaction back, as
+    ``fields_update`` does when its row is gone.
     """
     connection = transaction.get_connection()
     model = type(instance)
@@ -115,10 +127,14 @@ def insert_then(instance, then: str, params: list) -> None:
         shape = _INSERT_THEN_SQL[model] = (insert, pk, fields)
     insert, pk, fields = shape
     values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    step_rows = step_rows or {}
+    counts = "".join(f", (SELECT count(*) FROM {step})" for step in step_rows)  # noqa: S608
     with connection.cursor() as cursor:
-        sql = f"WITH new AS ({insert}){then} SELECT {pk} FROM new"  # noqa: S608 - the caller's constant SQL
+        sql = f"WITH new AS ({insert}){then} SELECT {pk}{counts} FROM new"  # noqa: S608 - the caller's constant SQL
         cursor.execute(sql, [*values, *params])
-        instance.pk = cursor.fetchone()[0]
+        instance.pk, *written = cursor.fetchone()
+    if written != list(step_rows.values()):
+        raise DatabaseError(f"The steps wrote {written} rows, not {list(step_rows.values())}.")
     instance._state.adding = False
     instance._state.db = connection.alias
 

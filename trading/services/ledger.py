@@ -171,6 +171,7 @@ moved AS (
     UPDATE trading_balance b SET amount = moved.amount
     FROM unnest(%s::bigint[], %s::numeric[]) AS moved(id, amount)
     WHERE b.id = moved.id
+    RETURNING 1
 )"""
 
 
@@ -213,6 +214,7 @@ def _journal_write(
                 [balance.pk for balance, _ in changed],
                 [new_amount for _, new_amount in changed],
             ],
+            step_rows={"moved": len(changed)},
         )
         for balance, new_amount in changed:
             balance.amount = new_amount

@@ -1151,7 +1151,6 @@ def _record_fill(
     position.entry_price = change.position.entry_price.quantize(MONEY)
     position.realized_pnl += pnl
     position.fees_paid += fee
-    rows.fields_update(position, _FILLED_POSITION_FIELDS)
     fill = Fill(
         order=order,
         account_id=order.account_id,
@@ -1164,8 +1163,6 @@ def _record_fill(
         counterparty=counterparty,
         realized_pnl=pnl,
     )
-    rows.insert(fill)
-    events.fill_recorded(fill=fill)
     if order.filled_quantity == 0:
         oco_partners_cancel(order)  # The first fill of an OCO leg cancels the other.
     filled = order.filled_quantity + quantity
@@ -1176,7 +1173,25 @@ def _record_fill(
     order.status = (
         Order.Status.FILLED if filled == order.quantity else Order.Status.PARTIALLY_FILLED
     )
-    rows.fields_update(order, _FILLED_ORDER_FIELDS)
+    _fill_write(fill, position, order)
+    events.fill_recorded(fill=fill)
+
+
+def _fill_write(fill: Fill, position: Position, order: Order) -> None:
+    """Write the fill, its position and its order: one statement on PostgreSQL."""
+    if transaction.get_connection().vendor != "postgresql":
+        rows.fields_update(position, _FILLED_POSITION_FIELDS)
+        rows.insert(fill)
+        rows.fields_update(order, _FILLED_ORDER_FIELDS)
+        return
+    position_sql, position_params = rows.update_step(position, _FILLED_POSITION_FIELDS)
+    order_sql, order_params = rows.update_step(order, _FILLED_ORDER_FIELDS)
+    rows.insert_then(
+        fill,
+        f", position AS ({position_sql} RETURNING 1), filled AS ({order_sql} RETURNING 1)",
+        [*position_params, *order_params],
+        step_rows={"position": 1, "filled": 1},
+    )
 
 
 _FILLED_POSITION_FIELDS = (

@@ -26,7 +26,7 @@ from trading.services.orders import OrderRequest
 
 pytestmark = pytest.mark.django_db
 
-MARKET_ORDER_QUERIES = 17
+MARKET_ORDER_QUERIES = 15
 LIMIT_ORDER_QUERIES = 12
 CLIENT_ORDER_ID_QUERIES = 0
 
