@@ -1,3 +1,5 @@
+import copy
+
 from django.core.cache import cache
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -154,6 +156,10 @@ def _account(request):
 # must not hand one user's account to the next user who gets the same id.
 PAPER_ACCOUNT_CACHE_KEY = "paper-account:{user_id}:{joined}"
 PAPER_ACCOUNT_CACHE_SECONDS = 600
+# Each process also keeps the accounts it has found, up to this many (then it starts
+# afresh): a request then spends no round trip to Redis on its account.
+PAPER_ACCOUNTS_KEPT = 10_000
+_paper_accounts: dict[str, object] = {}
 
 
 def _account_for_read(request):
@@ -162,15 +168,21 @@ def _account_for_read(request):
     Bots poll their positions and orders many times a minute; each poll would
     otherwise spend a query finding the same account. Placing an order takes it from
     here too: ``order_place`` locks and reads the row itself, and a cancel needs only
-    the account's identity. Other writes keep ``_account``.
+    the account's identity. Other writes keep ``_account``. Each request gets a copy
+    of its own, which it may change.
     """
     user = request.user
     key = PAPER_ACCOUNT_CACHE_KEY.format(user_id=user.pk, joined=user.date_joined.timestamp())
-    account = cache.get(key)
-    if account is None or account.user_id != user.pk:
-        account = _account(request)
-        cache.set(key, account, PAPER_ACCOUNT_CACHE_SECONDS)
-    return account
+    account = _paper_accounts.get(key)
+    if account is None:
+        account = cache.get(key)
+        if account is None or account.user_id != user.pk:
+            account = _account(request)
+            cache.set(key, account, PAPER_ACCOUNT_CACHE_SECONDS)
+        if len(_paper_accounts) >= PAPER_ACCOUNTS_KEPT:
+            _paper_accounts.clear()
+        _paper_accounts[key] = account
+    return copy.copy(account)
 
 
 # Orders ---------------------------------------------------------------------------

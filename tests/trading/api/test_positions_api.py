@@ -165,3 +165,27 @@ def test_closing_refused_while_the_instrument_is_halted(market, user_client, acc
     instrument_set_status(instrument=market["BTC-PERP"], status=Instrument.Status.HALTED)
     assert_error(user_client.post(f"{POSITIONS}/BTC-PERP/close"), 400, "instrument_halted")
     assert Position.objects.get(account=account).quantity == Decimal("-0.1")
+
+
+def test_a_process_keeps_the_account_it_found_and_each_request_gets_its_own_copy(user_client, user):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from trading.api import views
+
+    views._paper_accounts.clear()
+    assert user_client.get("/api/v1/positions").status_code == 200
+    key = views.PAPER_ACCOUNT_CACHE_KEY.format(user_id=user.pk, joined=user.date_joined.timestamp())
+    kept = views._paper_accounts[key]
+    cache.delete(key)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert user_client.get("/api/v1/positions").status_code == 200
+
+    assert not [q for q in queries if 'FROM "trading_account"' in q["sql"]]
+    assert cache.get(key) is None  # Not asked of Redis either: it would have refilled it.
+    request = type("Request", (), {"user": user})()
+    first, second = views._account_for_read(request), views._account_for_read(request)
+    assert first.pk == second.pk == kept.pk
+    assert first is not second and first is not kept
