@@ -85,10 +85,7 @@ class JoinedSelect:
                 sql += f" FOR UPDATE OF {self.lock}"
             built = self._built[connection.vendor] = (sql, columns)
         sql, columns = built
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            fetched = cursor.fetchall()
-        rows = [joined_models(row, self.models, columns) for row in fetched]
+        rows = _fetch_models(connection, sql, params, self.models, columns)
         for instances in rows:
             for source, field, target in self.related:
                 field.set_cached_value(instances[source], instances[target])
@@ -113,10 +110,18 @@ def model_rows(model, alias: str, body: str, params) -> list:
     if built is None:
         built = _MODEL_COLUMNS[key] = joined_columns(((alias, model),))
     select, columns = built
+    return [
+        row[0]
+        for row in _fetch_models(connection, f"SELECT {select} {body}", params, (model,), columns)
+    ]
+
+
+def _fetch_models(connection, sql: str, params, models, columns) -> list[list]:
+    """Run a statement of ``joined_columns``' select list: one list of instances a row."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {select} {body}", params)
+        cursor.execute(sql, params)
         fetched = cursor.fetchall()
-    return [joined_models(row, (model,), columns)[0] for row in fetched]
+    return [joined_models(row, models, columns) for row in fetched]
 
 
 _FIELD_CONVERTERS: dict[tuple, tuple] = {}

@@ -200,7 +200,8 @@ def _journal_write(
         changed.append((balance, new_amount))
 
     fields = {"kind": kind, "memo": memo[:255], "created_by": created_by}
-    if idempotency_key is None and transaction.get_connection().vendor == "postgresql":
+    at_once = idempotency_key is None and transaction.get_connection().vendor == "postgresql"
+    if at_once:
         # Every order that fills writes one: the entry, its lines and its balances in
         # one statement, the values as the ORM would write them.
         entry = JournalEntry(**fields)
@@ -216,29 +217,27 @@ def _journal_write(
             ],
             step_rows={"moved": len(changed)},
         )
-        for balance, new_amount in changed:
-            balance.amount = new_amount
-        events.accounts_changed(account_ids=[account_id for account_id, _ in deltas])
-        return entry
-    if idempotency_key is None:
-        entry = JournalEntry(**fields)
-        rows.insert(entry)
     else:
-        try:
-            with transaction.atomic():
-                entry = JournalEntry.objects.create(**fields, idempotency_key=idempotency_key)
-        except IntegrityError:
-            # A concurrent retry wrote the same entry first.
-            return JournalEntry.objects.get(idempotency_key=idempotency_key)
-    rows.insert_many(
-        [
-            JournalLine(entry=entry, account_id=p.account.pk, asset=p.asset, amount=p.amount)
-            for p in postings
-        ]
-    )
+        if idempotency_key is None:
+            entry = JournalEntry(**fields)
+            rows.insert(entry)
+        else:
+            try:
+                with transaction.atomic():
+                    entry = JournalEntry.objects.create(**fields, idempotency_key=idempotency_key)
+            except IntegrityError:
+                # A concurrent retry wrote the same entry first.
+                return JournalEntry.objects.get(idempotency_key=idempotency_key)
+        rows.insert_many(
+            [
+                JournalLine(entry=entry, account_id=p.account.pk, asset=p.asset, amount=p.amount)
+                for p in postings
+            ]
+        )
     for balance, new_amount in changed:
         balance.amount = new_amount
-        rows.fields_update(balance, ("amount",))
+        if not at_once:
+            rows.fields_update(balance, ("amount",))
     events.accounts_changed(account_ids=[account_id for account_id, _ in deltas])
     return entry
 
